@@ -1,0 +1,68 @@
+"""Load and check the spaCy English pipeline; nothing here downloads anything."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+
+from realpolitik.errors import Errors, NLPError
+from realpolitik.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# The pinned release the hash-checked wheel must contain (see requirements-model.txt).
+EXPECTED_META: dict[str, str] = {"lang": "en", "name": "core_web_sm", "version": "3.8.0"}
+
+
+def model_meta(name: str) -> dict:
+    """Return the installed model package's meta.json.
+
+    Raises: NLPError E201 when the package is not installed.
+    """
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:
+        raise NLPError(Errors.E201.format(name=name)) from exc
+    root = resources.files(module)
+    for entry in root.iterdir():
+        meta = entry / "meta.json"
+        if entry.is_dir() and meta.is_file():
+            return json.loads(meta.read_text(encoding="utf-8"))
+    meta = root / "meta.json"
+    if meta.is_file():
+        return json.loads(meta.read_text(encoding="utf-8"))
+    raise NLPError(Errors.E202.format(name=name, expected=EXPECTED_META, found="no meta.json"))
+
+
+def check_model(name: str) -> dict:
+    """Check that the installed model is the pinned release; return its meta.
+
+    Raises: NLPError E201 (missing) or E202 (different release).
+    """
+    meta = model_meta(name)
+    found = {key: str(meta.get(key)) for key in EXPECTED_META}
+    if found != EXPECTED_META:
+        raise NLPError(Errors.E202.format(name=name, expected=EXPECTED_META, found=found))
+    return meta
+
+
+def load_nlp(settings: Settings | None = None) -> Language:
+    """Load the configured spaCy pipeline, after checking its metadata.
+
+    Raises: NLPError E201/E202.
+    """
+    settings = settings or Settings()
+    if settings.spacy_model_check:
+        check_model(settings.spacy_model)
+    try:
+        nlp = spacy.load(settings.spacy_model)
+    except OSError as exc:
+        raise NLPError(Errors.E201.format(name=settings.spacy_model)) from exc
+    nlp.batch_size = settings.batch_size
+    nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
+    return nlp
