@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from realpolitik.models import Actor, Article, Event
 from realpolitik.settings import Settings
+
+if TYPE_CHECKING:
+    from realpolitik.pipeline import Pipeline
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

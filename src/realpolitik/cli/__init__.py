@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from realpolitik.cli.app import app
-
 # Command modules register their commands on `app` when imported (one line each).
+from realpolitik.cli import coding  # noqa: E402,F401
+from realpolitik.cli.app import app
 
 __all__ = ["app", "main"]
 

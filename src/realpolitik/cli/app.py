@@ -26,7 +26,16 @@ app = typer.Typer(
 
 err_console = Console(stderr=True)
 
-EXIT_CODES: dict[str, int] = {"E0": 2, "E1": 3, "E2": 4, "E3": 5, "E4": 6, "E5": 7, "E6": 8, "E9": 1}
+EXIT_CODES: dict[str, int] = {
+    "E0": 2,
+    "E1": 3,
+    "E2": 4,
+    "E3": 5,
+    "E4": 6,
+    "E5": 7,
+    "E6": 8,
+    "E9": 1,
+}
 
 
 def warn(message: str) -> None:

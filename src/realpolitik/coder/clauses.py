@@ -1,0 +1,178 @@
+"""Read predicate-argument clauses off spaCy's dependency parse.
+
+A Clause is one predicate (a verb, or an event noun) with the token heads of its arguments:
+subjects (the source side), direct objects, prepositional objects keyed by preposition, a phrasal
+particle and an open clausal complement. Passive voice is normalised: the "by"-agent becomes the
+subject and the grammatical subject becomes the object. Conjoined subjects and objects are expanded;
+conjoined verbs inherit the subject of the verb they are conjoined to; open complements ("agreed to
+tighten") inherit the controller's subject.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "dative", "oprd"})
+CLAUSAL_DEPS = frozenset({"xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp", "conj", "parataxis"})
+PREP_DEPS = frozenset({"prep", "agent"})
+
+
+@dataclass
+class Clause:
+    """One predicate with the heads of its arguments."""
+
+    predicate: Token
+    kind: str  # "verbal" | "nominal"
+    subjects: list[Token] = field(default_factory=list)
+    objects: list[Token] = field(default_factory=list)
+    preps: dict[str, list[Token]] = field(default_factory=dict)
+    particles: list[str] = field(default_factory=list)
+    xcomp: Token | None = None
+    passive: bool = False
+    controller: Token | None = None  # the verb whose complement this clause is
+    relation: str | None = None  # dependency that links it to the controller
+
+    @property
+    def lemma(self) -> str:
+        return self.predicate.lemma_.lower()
+
+    def object_lemmas(self) -> list[str]:
+        return [t.lemma_.lower() for t in self.objects]
+
+    def describe(self) -> str:
+        """Return a short human-readable account: SUBJ -verb+prt-> OBJ, prep: POBJ."""
+        parts = [
+            "+".join(t.text for t in self.subjects) or "∅",
+            f"-{self.predicate.text}{'+' + '+'.join(self.particles) if self.particles else ''}->",
+            "+".join(t.text for t in self.objects) or "∅",
+        ]
+        for prep, toks in self.preps.items():
+            parts.append(f"{prep}: {'+'.join(t.text for t in toks)}")
+        if self.passive:
+            parts.append("(passive)")
+        return " ".join(parts)
+
+
+def expand_conj(token: Token) -> list[Token]:
+    """Return the token and every token conjoined to it ("Moscow and Beijing")."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON", "ADJ", "NUM"}:
+            out.extend(expand_conj(child))
+    return out
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in prep.children:
+        if child.dep_ in {"pobj", "pcomp"}:
+            out.extend(expand_conj(child))
+        elif child.dep_ == "prep":  # "out of", "away from": nested preposition
+            out.extend(_pobjs(child))
+    return out
+
+
+def _prep_key(prep: Token) -> str:
+    key = prep.lower_
+    inner = [c for c in prep.children if c.dep_ == "prep"]
+    if inner:  # "out of" -> "of"
+        key = inner[0].lower_
+    return key
+
+
+def _collect_preps(head: Token, into: dict[str, list[Token]]) -> None:
+    for child in head.children:
+        if child.dep_ in PREP_DEPS:
+            key = "by" if child.dep_ == "agent" else _prep_key(child)
+            into.setdefault(key, []).extend(_pobjs(child))
+
+
+def _own_subjects(verb: Token) -> tuple[list[Token], bool]:
+    subjects: list[Token] = []
+    passive = False
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS:
+            subjects.extend(expand_conj(child))
+            passive = passive or child.dep_ == "nsubjpass"
+        elif child.dep_ == "auxpass":
+            passive = True
+    return subjects, passive
+
+
+def _inherited_subjects(verb: Token) -> tuple[list[Token], Token | None]:
+    """Find the subject a verb shares with the verb it hangs from (conj, xcomp, relcl)."""
+    node = verb
+    for _ in range(4):
+        dep, head = node.dep_, node.head
+        if head is node:
+            return [], None
+        if dep == "relcl":  # "the country that invaded X": the modified noun is the subject
+            return expand_conj(head), head
+        if dep == "acl" and node.tag_ == "VBG":  # "Russia, accusing X of ...": participle
+            return expand_conj(head), head
+        if dep in {"conj", "xcomp", "advcl"} or (dep == "acl" and head.pos_ in {"NOUN", "PROPN"}):
+            subjects, _ = _own_subjects(head)
+            if subjects:
+                return subjects, head
+            if dep == "acl":
+                return expand_conj(head), head
+            node = head
+            continue
+        return [], None
+    return [], None
+
+
+def verbal_clause(verb: Token) -> Clause:
+    """Build the clause of a verb predicate."""
+    subjects, passive = _own_subjects(verb)
+    controller = None
+    if not subjects:
+        subjects, controller = _inherited_subjects(verb)
+    clause = Clause(predicate=verb, kind="verbal", passive=passive, controller=controller)
+    clause.relation = verb.dep_
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS:
+            clause.objects.extend(expand_conj(child))
+        elif child.dep_ == "prt" or (
+            child.dep_ == "advmod" and child.lower_ in {"out", "off", "down", "up", "back", "away"}
+        ):
+            clause.particles.append(child.lower_)
+        elif child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
+            clause.xcomp = child
+    _collect_preps(verb, clause.preps)
+    for obj in clause.objects:
+        _collect_preps(obj, clause.preps)
+    if passive:
+        agents = clause.preps.pop("by", [])
+        clause.objects, clause.subjects = list(subjects), agents
+    else:
+        clause.subjects = subjects
+    return clause
+
+
+def nominal_clause(noun: Token) -> Clause:
+    """Build the clause of an event noun: possessor or by-phrase is the source."""
+    clause = Clause(predicate=noun, kind="nominal")
+    _collect_preps(noun, clause.preps)
+    for child in noun.children:
+        if child.dep_ == "poss":
+            clause.subjects.extend(expand_conj(child))
+        elif child.dep_ in {"amod", "compound"} and child.pos_ in {"ADJ", "PROPN"}:
+            clause.subjects.append(child)  # "Russian invasion", "US strikes"
+    clause.subjects.extend(clause.preps.pop("by", []))
+    return clause
+
+
+def sentence_clauses(sent: Span) -> list[Clause]:
+    """Return every verbal clause of a sentence, in order."""
+    clauses = []
+    for token in sent:
+        if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+            clauses.append(verbal_clause(token))
+    return clauses

@@ -1,0 +1,396 @@
+"""Code the clauses of a sentence into CAMEO events between resolved actors.
+
+For each clause the coder picks the most specific lexicon pattern whose predicate, object,
+particle and complement constraints hold, takes the source actors from the subject side and the
+target actors from the object or the pattern's prepositions, and emits one event per
+(source, target) pair of different actors, with its modality, negation and evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from realpolitik.coder.attributes import event_date, find_amount, find_fatalities
+from realpolitik.coder.clauses import Clause, expand_conj, nominal_clause, sentence_clauses
+from realpolitik.coder.lexicon import DEFAULT_TARGET_PREPS, Lexicon, Pattern
+from realpolitik.coder.modality import is_negated, modality
+from realpolitik.models import Actor, Event, Evidence, Location
+from realpolitik.ontology import Ontology
+
+logger = logging.getLogger(__name__)
+
+ACTOR_CHILD_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "npadvmod"})
+PLACE_PREPS = frozenset({"in", "near", "at", "outside", "inside", "across", "off", "around"})
+PLACE_KINDS = frozenset({"city", "capital", "country", "place", "region"})
+RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
+
+
+@dataclass
+class Match:
+    """A clause matched to a pattern, with the actors on each side."""
+
+    clause: Clause
+    pattern: Pattern
+    sources: list  # list[Mention]
+    targets: list  # list[Mention]
+    code: str
+    negated: bool
+    modality: str
+    trigger: list[Token] = field(default_factory=list)
+
+
+class MentionIndex:
+    """Map tokens of a Doc to the actor mentions covering them."""
+
+    def __init__(self, mentions: Iterable) -> None:
+        self.by_token: dict[int, object] = {}
+        for mention in mentions:
+            for i in range(mention.start, mention.end):
+                self.by_token[i] = mention
+
+    def at(self, token: Token):  # noqa: ANN201 - Mention | None
+        mention = self.by_token.get(token.i)
+        if mention is None or not _is_actor(mention):
+            return None
+        return mention
+
+    def in_span(self, span: Span) -> list:
+        seen: dict[int, object] = {}
+        for i in range(span.start, span.end):
+            mention = self.by_token.get(i)
+            if mention is not None and _is_actor(mention):
+                seen[id(mention)] = mention
+        return list(seen.values())
+
+
+def _is_actor(mention) -> bool:  # noqa: ANN001
+    return mention.actor.key is not None and mention.kind not in PLACE_KINDS - {
+        "country",
+        "capital",
+    }
+
+
+def _actor_key(mention) -> str | None:  # noqa: ANN001
+    return mention.actor.key
+
+
+class EventCoder:
+    """Turn parsed sentences plus actor mentions into Events."""
+
+    def __init__(
+        self, lexicon: Lexicon, ontology: Ontology, *, min_confidence: float = 0.0
+    ) -> None:
+        self.lexicon = lexicon
+        self.ontology = ontology
+        self.min_confidence = min_confidence
+
+    # --- actors -----------------------------------------------------------------------------
+    def actors_of(self, token: Token, index: MentionIndex, depth: int = 0) -> list:
+        """Return the actor mentions a noun phrase head stands for."""
+        mention = index.at(token)
+        if mention is not None:
+            return [mention]
+        if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
+            return self.actors_of(token.head.head, index, depth + 1)
+        if depth > 2:
+            return []
+        found: list = []
+        for child in token.children:
+            if child.dep_ in ACTOR_CHILD_DEPS:
+                for node in expand_conj(child):
+                    found.extend(self.actors_of(node, index, depth + 1))
+            elif child.dep_ == "prep" and child.lower_ == "of" and not found:
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    for node in expand_conj(pobj):
+                        found.extend(self.actors_of(node, index, depth + 1))
+        return _unique(found)
+
+    def _side(self, tokens: list[Token], index: MentionIndex) -> list:
+        found: list = []
+        for token in tokens:
+            found.extend(self.actors_of(token, index))
+        return _unique(found)
+
+    def _targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        if pattern.prep:
+            found = self._side([t for p in pattern.prep for t in clause.preps.get(p, [])], index)
+            if found:
+                return found
+        if not pattern.objects:
+            found = self._side(clause.objects, index)
+            if found:
+                return found
+        if not pattern.prep:
+            preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.preps.get(p, [])]
+            return self._side(preps, index)
+        return []
+
+    # --- patterns ---------------------------------------------------------------------------
+    def _object_lemmas(self, clause: Clause) -> set[str]:
+        lemmas = {t.lemma_.lower() for t in clause.objects}
+        if not clause.objects:  # "appealed for aid", "called for a ceasefire"
+            lemmas |= {t.lemma_.lower() for toks in clause.preps.values() for t in toks}
+        for obj in clause.objects:  # "a new package of military aid", "further arms sales"
+            lemmas |= {c.lemma_.lower() for c in obj.children if c.dep_ in {"compound", "amod"}}
+            for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"):
+                lemmas |= {c.lemma_.lower() for c in prep.children if c.dep_ == "pobj"}
+        return lemmas
+
+    def _fits(self, clause: Clause, pattern: Pattern, objects: set[str]) -> bool:
+        if pattern.particle and not (
+            pattern.particle & set(clause.particles) or pattern.particle & set(clause.preps)
+        ):
+            return False
+        if pattern.objects and not pattern.objects & objects:
+            return False
+        return not pattern.xcomp or (
+            clause.xcomp is not None and clause.xcomp.lemma_.lower() in pattern.xcomp
+        )
+
+    def match_pattern(self, clause: Clause) -> Pattern | None:
+        """Return the most specific pattern whose constraints the clause meets."""
+        index = self.lexicon.by_noun if clause.kind == "nominal" else self.lexicon.by_verb
+        candidates = index.get(clause.lemma, [])
+        if not candidates:
+            return None
+        objects = self._object_lemmas(clause)
+        for pattern in candidates:
+            if self._fits(clause, pattern, objects):
+                return pattern
+        return None
+
+    # --- sentences --------------------------------------------------------------------------
+    def _inherit_subjects(self, clause: Clause, index: MentionIndex) -> list:
+        sources = self._side(clause.subjects, index)
+        if sources or clause.kind == "nominal":
+            return sources
+        node = clause.predicate
+        for _ in range(3):  # "X said it would..." falls back to the controlling clause's subject
+            if node.head is node:
+                break
+            node = node.head
+            subjects = [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if subjects:
+                return self._side(subjects, index)
+        return []
+
+    def _code(self, pattern: Pattern, clause: Clause, negated: bool, mood: str) -> str:
+        code = pattern.negated_code if negated and pattern.negated_code else pattern.code
+        if mood == "intended" and pattern.modality != "intended":
+            mapped = self.lexicon.intent_map.get(code) or self.lexicon.intent_map.get(code[:2])
+            if mapped:
+                code = mapped
+        return code
+
+    def match_clause(self, clause: Clause, index: MentionIndex) -> Match | None:
+        """Match one clause to a pattern and its actors, or return None."""
+        pattern = self.match_pattern(clause)
+        if pattern is None:
+            return None
+        sources = self._inherit_subjects(clause, index)
+        targets = self._targets(clause, pattern, index)
+        if not targets and clause.xcomp is not None:  # "refused to meet X"
+            inner = _clause_for(clause.xcomp)
+            targets = self._targets(inner, pattern, index) or self._side(inner.objects, index)
+        negated = is_negated(clause)
+        mood = modality(clause, self.lexicon, pattern_modality=pattern.modality)
+        code = self._code(pattern, clause, negated, mood)
+        trigger = [clause.predicate] + [
+            t for t in clause.predicate.children if t.dep_ == "prt" and t.lower_ in pattern.particle
+        ]
+        if pattern.objects:
+            trigger += [t for t in clause.objects if t.lemma_.lower() in pattern.objects]
+        return Match(clause, pattern, sources, targets, code, negated, mood, sorted(trigger))
+
+    def sentence_matches(self, sent: Span, index: MentionIndex) -> list[Match]:
+        """Return every matched clause of a sentence, verbal first, then event nouns."""
+        matches: list[Match] = []
+        handled_xcomp: set[int] = set()
+        clauses = sentence_clauses(sent)
+        by_verb = {c.predicate.i: c for c in clauses}
+        for clause in clauses:
+            if clause.predicate.i in handled_xcomp:
+                continue
+            if clause.lemma in self.lexicon.intent_verbs and clause.xcomp is not None:
+                inner = by_verb.get(clause.xcomp.i)
+                if inner is not None and self.match_pattern(inner) is not None:
+                    continue  # "pledged to send aid": code the complement as an intention
+            match = self.match_clause(clause, index)
+            if match is None:
+                continue
+            if clause.xcomp is not None and match.pattern.xcomp:
+                handled_xcomp.add(clause.xcomp.i)
+            elif clause.xcomp is not None and clause.lemma not in self.lexicon.intent_verbs:
+                handled_xcomp.add(clause.xcomp.i)  # "refused to meet": the matrix verb codes it
+            matches.append(match)
+        used = {t.i for m in matches for t in m.trigger}
+        for token in sent:
+            if (
+                token.pos_ in {"NOUN", "PROPN"}
+                and token.i not in used
+                and token.lemma_.lower() in self.lexicon.by_noun
+            ):
+                match = self.match_clause(nominal_clause(token), index)
+                if match is not None:
+                    matches.append(match)
+        return matches
+
+    def code_sentence(
+        self,
+        sent: Span,
+        index: MentionIndex,
+        *,
+        doc_id: str,
+        sentence_index: int,
+        date: str | None,
+    ) -> list[Event]:
+        """Return the events of one sentence."""
+        events: list[Event] = []
+        seen: set[str] = set()
+        for match in self.sentence_matches(sent, index):
+            for event in self._events(match, sent, index, doc_id, sentence_index, date):
+                if event.event_id not in seen:
+                    seen.add(event.event_id)
+                    events.append(event)
+        return events
+
+    # --- events -----------------------------------------------------------------------------
+    def _pairs(self, match: Match) -> list[tuple]:
+        pairs = []
+        for source in match.sources:
+            for target in match.targets:
+                if _actor_key(source) != _actor_key(target):
+                    pairs.append((source, target))
+        if not pairs and not match.targets and len(match.sources) > 1:
+            first = match.sources[0]  # "Xi and Biden met": reciprocal subjects
+            pairs = [
+                (first, other)
+                for other in match.sources[1:]
+                if _actor_key(other) != _actor_key(first)
+            ]
+        return pairs
+
+    def _events(
+        self,
+        match: Match,
+        sent: Span,
+        index: MentionIndex,
+        doc_id: str,
+        sentence_index: int,
+        date: str | None,
+    ) -> list[Event]:
+        info = self.ontology.get(match.code) or self.ontology.event(match.pattern.code)
+        location = self._location(match.clause, sent, index)
+        clause_text = _clause_text(match.clause)
+        amount = find_amount(clause_text)
+        fatalities = find_fatalities(sent) if info.root in {"18", "19", "20"} else None
+        when = event_date(sent, date)
+        doc = sent.doc
+        trigger_span = [match.trigger[0].idx, match.trigger[-1].idx + len(match.trigger[-1])]
+        events = []
+        for source, target in self._pairs(match):
+            confidence = self._confidence(match, source, target)
+            if confidence < self.min_confidence:
+                continue
+            evidence = Evidence(
+                pattern=match.pattern.id,
+                trigger=" ".join(t.text for t in match.trigger),
+                trigger_span=trigger_span,
+                source_span=_char_span(doc, source),
+                target_span=_char_span(doc, target),
+                rule=match.clause.describe(),
+            )
+            events.append(
+                Event(
+                    event_id=Event.make_id(
+                        doc_id,
+                        sentence_index,
+                        source.actor.code or source.actor.key,
+                        target.actor.code or target.actor.key,
+                        info.code,
+                    ),
+                    doc_id=doc_id,
+                    date=when,
+                    sentence_index=sentence_index,
+                    sentence=sent.text,
+                    span=[sent.start_char, sent.end_char],
+                    source=_copy(source.actor),
+                    target=_copy(target.actor),
+                    cameo=info.code,
+                    root=info.root,
+                    quad_class=info.quad_class,
+                    goldstein=info.goldstein,
+                    plover=info.plover_event,
+                    negated=match.negated,
+                    modality=match.modality,
+                    location=location,
+                    amount=amount,
+                    fatalities=fatalities,
+                    confidence=confidence,
+                    evidence=evidence,
+                )
+            )
+        return events
+
+    def _location(self, clause: Clause, sent: Span, index: MentionIndex) -> Location | None:
+        for prep in PLACE_PREPS:
+            for token in clause.preps.get(prep, []):
+                mention = index.by_token.get(token.i)
+                if mention is not None and mention.actor.country:
+                    return Location(
+                        name=mention.actor.text,
+                        country=mention.actor.country,
+                        lat=getattr(mention, "lat", None),
+                        lon=getattr(mention, "lon", None),
+                    )
+        return None
+
+    @staticmethod
+    def _confidence(match: Match, source, target) -> float:  # noqa: ANN001
+        base = 0.6 + 0.05 * min(match.pattern.specificity, 4)
+        if match.modality != "asserted":
+            base -= 0.05
+        actor_conf = min(source.actor.confidence, target.actor.confidence)
+        return round(max(0.05, min(0.99, base * (0.5 + 0.5 * actor_conf))), 3)
+
+
+def _clause_for(verb: Token) -> Clause:
+    from realpolitik.coder.clauses import verbal_clause
+
+    return verbal_clause(verb)
+
+
+def _clause_text(clause: Clause) -> str:
+    tokens = list(clause.predicate.subtree)
+    return clause.predicate.doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _char_span(doc: Doc, mention) -> list[int]:  # noqa: ANN001
+    span = doc[mention.start : mention.end]
+    return [span.start_char, span.end_char]
+
+
+def _copy(actor: Actor) -> Actor:
+    return Actor(
+        text=actor.text,
+        name=actor.name,
+        code=actor.code,
+        country=actor.country,
+        org=actor.org,
+        role=actor.role,
+        confidence=actor.confidence,
+    )
+
+
+def _unique(mentions: list) -> list:
+    seen: set[int] = set()
+    out = []
+    for mention in mentions:
+        if id(mention) not in seen:
+            seen.add(id(mention))
+            out.append(mention)
+    return out

@@ -1,0 +1,236 @@
+"""Load and index the verb/phrase lexicon (YAML data) that maps clauses to CAMEO codes."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from realpolitik.errors import Errors, LexiconError
+
+logger = logging.getLogger(__name__)
+
+DATA_PACKAGE = "realpolitik.coder.data"
+DEFAULT_TARGET_PREPS: tuple[str, ...] = (
+    "with",
+    "to",
+    "against",
+    "on",
+    "at",
+    "into",
+    "for",
+    "from",
+    "toward",
+    "towards",
+    "over",
+)
+MODALITIES = {"asserted", "intended", "hypothetical", "reported"}
+
+
+class PatternSpec(BaseModel):
+    """The schema of one lexicon entry, validated at load."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    code: str = Field(pattern=r"^\d{2,4}$")
+    verbs: list[str] = Field(default_factory=list)
+    nouns: list[str] = Field(default_factory=list)
+    object: list[str] = Field(default_factory=list)
+    object_class: str | list[str] | None = None
+    prep: list[str] = Field(default_factory=list)
+    particle: list[str] = Field(default_factory=list)
+    xcomp: list[str] = Field(default_factory=list)
+    negated_code: str | None = Field(default=None, pattern=r"^\d{2,4}$")
+    modality: str | None = None
+    passive_by: bool = True
+    note: str | None = None
+
+    @field_validator("verbs", "nouns", "object", "prep", "particle", "xcomp", mode="before")
+    @classmethod
+    def _as_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [value]
+        return value
+
+    @field_validator("modality")
+    @classmethod
+    def _known_modality(cls, value: str | None) -> str | None:
+        if value is not None and value not in MODALITIES:
+            raise ValueError(f"modality must be one of {sorted(MODALITIES)}")
+        return value
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled lexicon entry."""
+
+    id: str
+    code: str
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    objects: frozenset[str]
+    prep: tuple[str, ...]
+    particle: frozenset[str]
+    xcomp: frozenset[str]
+    negated_code: str | None
+    modality: str | None
+    source_file: str
+
+    @property
+    def specificity(self) -> int:
+        """Rank: more constraints beat fewer ("impose sanctions on" beats "impose")."""
+        return (
+            3 * bool(self.objects)
+            + 2 * bool(self.particle)
+            + 2 * bool(self.xcomp)
+            + bool(self.prep)
+        )
+
+
+@dataclass
+class Lexicon:
+    """All patterns, indexed by predicate lemma (verbs) and by event noun."""
+
+    patterns: list[Pattern] = field(default_factory=list)
+    by_verb: dict[str, list[Pattern]] = field(default_factory=lambda: defaultdict(list))
+    by_noun: dict[str, list[Pattern]] = field(default_factory=lambda: defaultdict(list))
+    intent_verbs: frozenset[str] = frozenset()
+    intent_map: dict[str, str] = field(default_factory=dict)
+    speech_verbs: frozenset[str] = frozenset()
+    report_verbs: frozenset[str] = frozenset()
+    hypothetical_markers: frozenset[str] = frozenset()
+    implied_event_verbs: frozenset[str] = frozenset()
+
+    def add(self, pattern: Pattern) -> None:
+        self.patterns.append(pattern)
+        for verb in pattern.verbs:
+            self.by_verb[verb].append(pattern)
+        for noun in pattern.nouns:
+            self.by_noun[noun].append(pattern)
+
+    def finish(self) -> None:
+        """Sort each index so the most specific pattern is tried first."""
+        for index in (self.by_verb, self.by_noun):
+            for patterns in index.values():
+                patterns.sort(key=lambda p: -p.specificity)
+
+    @property
+    def verbs(self) -> frozenset[str]:
+        return frozenset(self.by_verb)
+
+
+def _read_yaml(path: Path | str, text: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise LexiconError(Errors.E002.format(path=path, line=line, detail=exc)) from exc
+    if not isinstance(data, dict):
+        raise LexiconError(Errors.E002.format(path=path, line=1, detail="expected a mapping"))
+    return data
+
+
+def _noun_classes(data: dict, path: str) -> dict[str, frozenset[str]]:
+    classes = data.get("classes", data)
+    if not isinstance(classes, dict):
+        raise LexiconError(
+            Errors.E002.format(path=path, line=1, detail="classes must be a mapping")
+        )
+    return {name: frozenset(w.lower() for w in words or []) for name, words in classes.items()}
+
+
+def _compile(spec: PatternSpec, classes: dict[str, frozenset[str]], path: str) -> Pattern:
+    objects = set(w.lower() for w in spec.object)
+    names = [spec.object_class] if isinstance(spec.object_class, str) else spec.object_class or []
+    for name in names:
+        if name not in classes:
+            detail = f"unknown object_class {name!r}"
+            raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
+        objects |= classes[name]
+    if not spec.verbs and not spec.nouns:
+        detail = "needs verbs or nouns"
+        raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
+    return Pattern(
+        id=spec.id,
+        code=spec.code,
+        verbs=frozenset(v.lower() for v in spec.verbs),
+        nouns=frozenset(n.lower() for n in spec.nouns),
+        objects=frozenset(objects),
+        prep=tuple(p.lower() for p in spec.prep),
+        particle=frozenset(p.lower() for p in spec.particle),
+        xcomp=frozenset(x.lower() for x in spec.xcomp),
+        negated_code=spec.negated_code,
+        modality=spec.modality,
+        source_file=path,
+    )
+
+
+def _words(data: dict, key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in data.get(key) or [])
+
+
+def load_lexicon(
+    extra_files: list[Path] | None = None, *, known_codes: set[str] | None = None
+) -> Lexicon:
+    """Load the built-in lexicon, then each user file in order; validate every entry.
+
+    known_codes: CAMEO codes every pattern's code must belong to
+    Raises: LexiconError E002 (bad YAML), E401 (bad entry), E402 (unknown CAMEO code).
+    """
+    base = resources.files(DATA_PACKAGE)
+    sources: list[tuple[str, str]] = [
+        (name, (base / name).read_text("utf-8")) for name in ("modality.yaml", "verbs.yaml")
+    ]
+    for extra in extra_files or []:
+        try:
+            sources.append((str(extra), Path(extra).read_text("utf-8")))
+        except OSError as exc:
+            raise LexiconError(Errors.E002.format(path=extra, line=0, detail=exc)) from exc
+    lexicon = Lexicon()
+    seen: set[str] = set()
+    for path, text in sources:
+        data = _read_yaml(path, text)
+        classes_file = data.get("noun_classes_file")
+        classes: dict[str, frozenset[str]] = {}
+        if classes_file:
+            classes_text = (base / classes_file).read_text("utf-8")
+            classes = _noun_classes(_read_yaml(classes_file, classes_text), classes_file)
+        classes.update(_noun_classes(data.get("noun_classes") or {}, path))
+        _load_settings(lexicon, data)
+        for number, raw in enumerate(data.get("patterns") or [], start=1):
+            try:
+                spec = PatternSpec.model_validate(raw)
+            except ValidationError as exc:
+                name = raw.get("id", f"#{number}") if isinstance(raw, dict) else f"#{number}"
+                detail = "; ".join(
+                    e["msg"] + f" ({'.'.join(map(str, e['loc']))})" for e in exc.errors()
+                )
+                raise LexiconError(
+                    Errors.E401.format(path=path, pattern=name, detail=detail)
+                ) from exc
+            if known_codes is not None and spec.code not in known_codes:
+                raise LexiconError(Errors.E402.format(path=path, code=spec.code, pattern=spec.id))
+            if spec.id in seen and path == "verbs.yaml":
+                detail = "duplicate id"
+                raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
+            seen.add(spec.id)
+            lexicon.add(_compile(spec, classes, path))
+    lexicon.finish()
+    return lexicon
+
+
+def _load_settings(lexicon: Lexicon, data: dict) -> None:
+    """Merge the file's word lists for modality and reported speech into the lexicon."""
+    lexicon.intent_verbs |= _words(data, "intent_verbs")
+    lexicon.speech_verbs |= _words(data, "speech_verbs")
+    lexicon.report_verbs |= _words(data, "report_verbs")
+    lexicon.hypothetical_markers |= _words(data, "hypothetical_markers")
+    lexicon.implied_event_verbs |= _words(data, "implied_event_verbs")
+    lexicon.intent_map.update({str(k): str(v) for k, v in (data.get("intent_map") or {}).items()})

@@ -1,0 +1,78 @@
+"""Negation and modality of a clause: asserted, intended, hypothetical or reported."""
+
+from __future__ import annotations
+
+import logging
+
+from spacy.tokens import Token
+
+from realpolitik.coder.clauses import Clause
+from realpolitik.coder.lexicon import Lexicon
+
+logger = logging.getLogger(__name__)
+
+NEGATION_DEPS = frozenset({"neg"})
+FUTURE_AUX = frozenset({"will", "'ll", "shall", "going"})
+
+
+def is_negated(clause: Clause) -> bool:
+    """Return True when the predicate, or the verb controlling it, carries a negation."""
+    predicate = clause.predicate
+    if any(child.dep_ in NEGATION_DEPS for child in predicate.children):
+        return True
+    if clause.relation == "xcomp" and clause.controller is not None:
+        return any(child.dep_ in NEGATION_DEPS for child in clause.controller.children)
+    return False
+
+
+def _aux_words(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass"}}
+
+
+def _marks(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ == "mark"}
+
+
+def _governors(token: Token, limit: int = 4) -> list[Token]:
+    """Return the chain of clause heads above a predicate (its controller, its controller's...)."""
+    chain = []
+    node = token
+    for _ in range(limit):
+        if node.head is node or node.dep_ not in {"xcomp", "ccomp", "advcl", "conj", "relcl"}:
+            break
+        node = node.head
+        chain.append(node)
+    return chain
+
+
+def modality(clause: Clause, lexicon: Lexicon, *, pattern_modality: str | None = None) -> str:
+    """Classify the clause's modality from its auxiliaries, marks and controlling verbs."""
+    predicate = clause.predicate
+    if pattern_modality:
+        return pattern_modality
+    governors = _governors(predicate)
+    own_marks = _marks(predicate)
+    if (
+        own_marks & {"if", "unless", "whether"}
+        or predicate.dep_ == "advcl"
+        and own_marks & {"if", "unless"}
+    ):
+        return "hypothetical"
+    aux = _aux_words(predicate)
+    speech_parent = (
+        predicate.dep_ == "ccomp" and predicate.head.lemma_.lower() in lexicon.speech_verbs
+    )
+    if aux & {"could", "might", "may", "should"}:
+        return "hypothetical"
+    if "would" in aux:
+        return "intended" if speech_parent else "hypothetical"
+    if predicate.dep_ == "xcomp" and predicate.head.lemma_.lower() in lexicon.intent_verbs:
+        return "intended"
+    if aux & FUTURE_AUX:
+        return "intended"
+    if predicate.dep_ == "ccomp" and predicate.head.lemma_.lower() in lexicon.report_verbs:
+        return "reported"
+    for gov in governors:
+        if _marks(gov) & {"if", "unless"}:
+            return "hypothetical"
+    return "asserted"

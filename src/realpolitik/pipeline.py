@@ -1,0 +1,139 @@
+"""Compose the stages: Article text -> spaCy Doc -> actor mentions -> clauses -> Events."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from importlib import resources
+
+from spacy.tokens import Doc, Span
+
+from realpolitik.actors import ActorResolver
+from realpolitik.coder.engine import EventCoder, MentionIndex
+from realpolitik.coder.lexicon import load_lexicon
+from realpolitik.errors import RealpolitikError, Warnings
+from realpolitik.models import Article, Event
+from realpolitik.nlp import load_nlp
+from realpolitik.ontology import load_ontology
+from realpolitik.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+CODER_VERSION = "0.1.0"
+CODABLE_LANGUAGES = frozenset({"en", None, ""})
+
+
+class Pipeline:
+    """A loaded realpolitik pipeline: call it on a text, or ``pipe`` many Articles.
+
+    The pipeline owns every piece of loaded state (spaCy model, actor knowledge base, lexicon),
+    so one object serves a CLI run, an API server or a Spark executor.
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.nlp = load_nlp(self.settings)
+        self.ontology = load_ontology()
+        self.lexicon = load_lexicon(
+            list(self.settings.lexicon_files), known_codes={c.code for c in self.ontology}
+        )
+        self.resolver = ActorResolver(self.nlp, settings=self.settings)
+        self.coder = EventCoder(
+            self.lexicon, self.ontology, min_confidence=self.settings.min_confidence
+        )
+        self.version = f"{CODER_VERSION}+{self._data_digest()}"
+
+    def _data_digest(self) -> str:
+        """Hash the lexicon and user files, so re-coding after a lexicon change is detectable."""
+        digest = hashlib.sha1()
+        data = resources.files("realpolitik.coder.data")
+        for name in ("verbs.yaml", "nouns.yaml", "modality.yaml", "attributes.yaml"):
+            entry = data / name
+            if entry.is_file():
+                digest.update(entry.read_bytes())
+        for path in [*self.settings.lexicon_files, *self.settings.actor_files]:
+            digest.update(str(path).encode())
+        return digest.hexdigest()[:8]
+
+    def __call__(
+        self, text: str | Article, *, date: str | None = None, doc_id: str | None = None
+    ) -> list[Event]:
+        """Code one text (or Article) and return its events."""
+        article = (
+            text
+            if isinstance(text, Article)
+            else Article(id=doc_id or Article.make_id(text), text=text, date=date)
+        )
+        if date and not article.date:
+            article.date = date
+        if not self.codable(article):
+            return []
+        doc = self.nlp(article.text[: self.settings.max_chars])
+        return self.code_doc(doc, article)
+
+    @staticmethod
+    def codable(article: Article) -> bool:
+        """Return True when the article should be coded (English, not a duplicate, not empty)."""
+        return (
+            article.duplicate_of is None
+            and article.language in CODABLE_LANGUAGES
+            and bool(article.text.strip())
+        )
+
+    def code_doc(self, doc: Doc, article: Article) -> list[Event]:
+        """Code a parsed article: resolve actors over the whole doc, then code each sentence."""
+        mentions = self.resolver(doc, date=article.date)
+        index = MentionIndex(mentions)
+        events: list[Event] = []
+        for number, sent in enumerate(doc.sents):
+            if self.settings.prefilter and not self.may_hold_event(sent, index):
+                continue
+            events.extend(
+                self.coder.code_sentence(
+                    sent, index, doc_id=article.id, sentence_index=number, date=article.date
+                )
+            )
+        return events
+
+    def may_hold_event(self, sent: Span, index: MentionIndex) -> bool:
+        """Cheap pre-filter: an event needs two different actors in its sentence."""
+        keys = {m.actor.key for m in index.in_span(sent)}
+        return len(keys) >= 2
+
+    def pipe(
+        self,
+        articles: Iterable[Article],
+        *,
+        batch_size: int | None = None,
+        n_process: int | None = None,
+    ) -> Iterator[tuple[Article, list[Event]]]:
+        """Code a stream of Articles; yield each with its events, in input order.
+
+        An article that fails is reported (W401) and yielded with no events.
+        """
+
+        def texts() -> Iterator[tuple[str, Article]]:
+            for article in articles:
+                yield (
+                    (article.text[: self.settings.max_chars] if self.codable(article) else ""),
+                    article,
+                )
+
+        stream = self.nlp.pipe(
+            texts(),
+            as_tuples=True,
+            batch_size=batch_size or self.settings.batch_size,
+            n_process=n_process or self.settings.n_process,
+        )
+        for doc, article in stream:
+            if not self.codable(article):
+                yield article, []
+                continue
+            try:
+                yield article, self.code_doc(doc, article)
+            except RealpolitikError:
+                raise
+            except Exception as exc:  # one bad article must not sink the batch
+                logger.warning(Warnings.W401.format(doc_id=article.id, detail=exc))
+                yield article, []
