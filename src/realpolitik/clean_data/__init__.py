@@ -1,0 +1,1 @@
+"""Rule data for the line cleaner (``line_rules.yaml``)."""

@@ -1,0 +1,132 @@
+"""Read news as it comes (text, HTML, RSS/Atom, JSONL, WARC, directories, stdin) as clean Articles.
+
+``read_articles`` is the one entry point: it opens each path, sniffs its kind from content,
+runs the matching reader, then cleans each article's lines, identifies its language and links
+duplicates to their original. Bad input never raises: it is reported through ``on_warning``
+with a coded message that names the file and line or record, and the rest is still read.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from realpolitik.clean import LineCleaner, clean_article
+from realpolitik.dedupe import Deduper
+from realpolitik.errors import Errors
+from realpolitik.language import LanguageDetector
+from realpolitik.models import Article
+from realpolitik.settings import Settings
+from realpolitik.sources.context import ReadContext
+from realpolitik.sources.feed import read_feed
+from realpolitik.sources.html import read_html
+from realpolitik.sources.jsonl import read_jsonl
+from realpolitik.sources.stream import CORRUPT_ERRORS, Source, open_source
+from realpolitik.sources.text import read_text
+from realpolitik.sources.warc import read_warc
+
+logger = logging.getLogger(__name__)
+
+Reader = Callable[[Source, ReadContext], Iterator[Article]]
+
+READERS: dict[str, Reader] = {
+    "text": read_text,
+    "html": read_html,
+    "jsonl": read_jsonl,
+    "feed": read_feed,
+    "warc": read_warc,
+}
+
+__all__ = ["READERS", "read_articles", "read_source", "iter_files"]
+
+
+def read_articles(
+    paths: Iterable[str | Path],
+    *,
+    settings: Settings | None = None,
+    clean: bool = True,
+    dedupe: bool = True,
+    on_warning: Callable[[str], None] | None = None,
+) -> Iterator[Article]:
+    """Yield cleaned Articles from files, directories (walked recursively) or '-' (stdin).
+
+    clean: drop furniture lines, recording them in ``Article.dropped``
+    dedupe: set ``duplicate_of`` on exact and near-duplicates of an earlier article of this call
+    on_warning: receives each coded warning (E1xx); default ``logger.warning``
+    Yields: Articles with ``language`` set; duplicates and non-English articles are kept, flagged.
+    """
+    settings = settings or Settings()
+    ctx = ReadContext(settings=settings, warn=on_warning or logger.warning)
+    cleaner = LineCleaner(settings) if clean else None
+    detector = LanguageDetector(settings)
+    deduper = Deduper(settings) if dedupe else None
+    for article in _read_all(paths, ctx):
+        if cleaner is not None:
+            article = clean_article(article, cleaner)
+            if not article.text.strip():
+                ctx.warn(Errors.E116.format(path=article.source or article.id, id=article.id))
+                continue
+        article.language = detector.detect(article.text, fallback=article.language)
+        if deduper is not None:
+            article.duplicate_of = deduper.check(article.id, article.text)
+        yield article
+
+
+def _read_all(paths: Iterable[str | Path], ctx: ReadContext) -> Iterator[Article]:
+    for path in paths:
+        if str(path) == "-":
+            yield from read_source("-", ctx=ctx)
+            continue
+        path = Path(path)
+        if path.is_dir():
+            for file, stem in iter_files(path):
+                yield from read_source(file, ctx=ctx, stem=stem)
+        elif path.exists():
+            yield from read_source(path, ctx=ctx)
+        else:
+            ctx.warn(Errors.E101.format(path=path))
+
+
+def iter_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """Yield (file, id stem) for every file under ``root``, sorted, skipping hidden entries.
+
+    Returns: the stem is the path relative to ``root`` ('site/a.html'), stable across runs.
+    """
+    for file in sorted(root.rglob("*")):
+        relative = file.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not file.is_file():
+            continue
+        yield file, relative.as_posix()
+
+
+def read_source(
+    path: str | Path, *, ctx: ReadContext, stem: str | None = None
+) -> Iterator[Article]:
+    """Yield the raw (uncleaned) Articles of one file or '-', by the kind sniffed from content."""
+    try:
+        source = open_source(path, stem=stem)
+    except OSError as exc:
+        ctx.warn(Errors.E114.format(path=path, detail=exc.strerror or type(exc).__name__))
+        return
+    try:
+        yield from _dispatch(source, ctx)
+    except CORRUPT_ERRORS as exc:
+        detail = f"{type(exc).__name__}: {exc}"
+        ctx.warn(Errors.E107.format(path=source.name, detail=detail))
+    finally:
+        source.close()
+
+
+def _dispatch(source: Source, ctx: ReadContext) -> Iterator[Article]:
+    if source.kind == "empty":
+        ctx.warn(Errors.E103.format(path=source.name))
+        return
+    if source.kind == "binary":
+        ctx.warn(Errors.E102.format(path=source.name))
+        return
+    reader = READERS.get(source.kind)
+    if reader is None:
+        ctx.warn(Errors.E109.format(path=source.name, kind=source.kind))
+        return
+    yield from reader(source, ctx)

@@ -1,0 +1,79 @@
+"""Read JSONL/NDJSON: one article per line, field names from Settings, broken lines skipped."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from realpolitik.errors import Errors
+from realpolitik.models import Article
+from realpolitik.sources.context import ReadContext
+from realpolitik.sources.dates import find_dateline, normalise_date
+from realpolitik.sources.stream import Source, decode, iter_lines
+
+logger = logging.getLogger(__name__)
+
+
+def read_jsonl(source: Source, ctx: ReadContext) -> Iterator[Article]:
+    """Yield one Article per JSON object line; warn (E104, E105, E110) and skip bad lines.
+
+    Yields: Articles with id from the id field, else ``<file name>:<line>``.
+    """
+    for line_no, raw in iter_lines(source, limit=ctx.settings.max_record_bytes, warn=ctx.warn):
+        line = decode(raw, source=source, where=f" line {line_no}", warn=ctx.warn).strip()
+        if not line:
+            continue
+        record = _parse(line, source=source, line_no=line_no, ctx=ctx)
+        if record is not None:
+            article = record_to_article(record, source=source, line_no=line_no, ctx=ctx)
+            if article is not None:
+                yield article
+
+
+def _parse(line: str, *, source: Source, line_no: int, ctx: ReadContext) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        ctx.warn(Errors.E104.format(path=source.name, line=line_no, detail=exc.msg))
+        return None
+    if not isinstance(record, dict):
+        detail = f"a JSON {type(record).__name__}, not an object"
+        ctx.warn(Errors.E104.format(path=source.name, line=line_no, detail=detail))
+        return None
+    return record
+
+
+def record_to_article(
+    record: dict[str, Any], *, source: Source, line_no: int, ctx: ReadContext
+) -> Article | None:
+    """Map one JSON object to an Article using the configured field names."""
+    settings = ctx.settings
+    text = record.get(settings.jsonl_text_field)
+    if not isinstance(text, str):
+        ctx.warn(
+            Errors.E105.format(path=source.name, line=line_no, field=settings.jsonl_text_field)
+        )
+        return None
+    if not text.strip():
+        ctx.warn(Errors.E110.format(path=source.name, record=line_no, detail="empty text"))
+        return None
+    where = f"{source.name} line {line_no}"
+    text = ctx.cap_text(text, where=where)
+    raw_id = record.get(settings.jsonl_id_field)
+    date = normalise_date(record.get(settings.jsonl_date_field)) or find_dateline(text)[0]
+    return Article(
+        id=str(raw_id) if raw_id not in (None, "") else f"{source.stem}:{line_no}",
+        text=text,
+        url=_optional_str(record.get(settings.jsonl_url_field)),
+        title=_optional_str(record.get(settings.jsonl_title_field)),
+        date=date,
+        source=source.name,
+    )
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
