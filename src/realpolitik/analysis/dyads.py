@@ -1,0 +1,95 @@
+"""Dyad time series: how one pair of actors relates, period by period.
+
+Each period carries the event count, the count per QuadClass (verbal and material
+cooperation, verbal and material conflict), the Goldstein sum and mean, and the
+cooperation–conflict balance ``(cooperation - conflict) / events``, from -1 (all conflict)
+to +1 (all cooperation). Directed series count ``a → b`` only; undirected ones add ``b → a``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from realpolitik.analysis.periods import check_freq, period_index, period_start
+from realpolitik.store.rows import AGG_COLUMNS
+from realpolitik.store.store import Store
+
+logger = logging.getLogger(__name__)
+
+QUAD_NAMES = ("verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
+SERIES_COLUMNS = (
+    "events", *QUAD_NAMES, "goldstein_sum", "goldstein_mean", "balance", "n_goldstein",
+)
+_RENAME = dict(zip(AGG_COLUMNS, ("events", *QUAD_NAMES, "goldstein_sum", "n_goldstein"), strict=True))
+
+
+def aggregate_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """Return aggregate rows (source, target, period, counts...) as a DataFrame."""
+    frame = pd.DataFrame(rows, columns=["source", "target", "period", *AGG_COLUMNS])
+    return frame.rename(columns=_RENAME)
+
+
+def add_measures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``goldstein_mean`` and ``balance`` to a frame of summed counts (in place)."""
+    events = frame["events"].astype(float)
+    coop = frame["verbal_coop"] + frame["material_coop"]
+    conflict = frame["verbal_conflict"] + frame["material_conflict"]
+    n_gold = frame["n_goldstein"].astype(float)
+    frame["goldstein_mean"] = (frame["goldstein_sum"] / n_gold.replace(0, np.nan)).round(4)
+    frame["balance"] = ((coop - conflict) / events.replace(0, np.nan)).round(4)
+    frame["goldstein_sum"] = frame["goldstein_sum"].astype(float).round(4)
+    return frame
+
+
+def dyad_series(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    freq: str = "month",
+    since: date | None = None,
+    until: date | None = None,
+    directed: bool = True,
+) -> pd.DataFrame:
+    """Return the series of dyad ``a → b`` (and ``b → a`` unless ``directed``), one row a period.
+
+    freq: day, week (starting Monday) or month
+    since, until: inclusive window; periods without events inside it are rows of zeros
+    Returns: a DataFrame indexed by period start with SERIES_COLUMNS.
+    Raises: StoreError E507 (unknown freq), E501, E502.
+    """
+    check_freq(freq)
+    pairs = {(a, b)} if directed else {(a, b), (b, a)}
+    rows = [r for r in store.dyad_days(sorted({a, b}), sorted({a, b}), since=since, until=until)
+            if (r[0], r[1]) in pairs]
+    frame = aggregate_frame(rows)
+    days = pd.to_datetime(frame["period"]).dt.date
+    frame["period"] = pd.to_datetime([period_start(d, freq) for d in days])
+    summed = frame.drop(columns=["source", "target"]).groupby("period").sum()
+    first = since or (days.min() if len(days) else None)
+    last = until or (days.max() if len(days) else None)
+    if first is not None and last is not None and first <= last:
+        summed = summed.reindex(period_index(first, last, freq), fill_value=0)
+    summed.index.name = "period"
+    return add_measures(summed)[list(SERIES_COLUMNS)]
+
+
+def summarize(series: pd.DataFrame) -> dict[str, Any]:
+    """Return totals of a dyad series and its overall tone (cooperation, conflict or neutral)."""
+    total = series[["events", *QUAD_NAMES, "goldstein_sum", "n_goldstein"]].sum()
+    frame = add_measures(total.to_frame().T)
+    balance = frame["balance"].iloc[0]
+    tone = "none" if total["events"] == 0 else (
+        "cooperation" if balance > 0 else "conflict" if balance < 0 else "neutral"
+    )
+    out = {k: (int(v) if k not in {"goldstein_sum"} else float(v)) for k, v in total.items()}
+    out["goldstein_mean"] = None if pd.isna(frame["goldstein_mean"].iloc[0]) else float(frame["goldstein_mean"].iloc[0])
+    out["balance"] = None if pd.isna(balance) else float(balance)
+    out["tone"] = tone
+    out["periods"] = len(series)
+    return out

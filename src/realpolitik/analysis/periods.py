@@ -1,0 +1,83 @@
+"""Periods (day, week, month) and the parsing of window bounds given by users."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+import pandas as pd
+
+from realpolitik.errors import Errors, StoreError
+
+logger = logging.getLogger(__name__)
+
+FREQS = ("day", "week", "month")
+_PANDAS_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
+
+
+def check_freq(freq: str) -> str:
+    """Return ``freq`` if it is a known period name.
+
+    Raises: StoreError E507.
+    """
+    if freq not in FREQS:
+        raise StoreError(Errors.E507.format(name="freq", value=freq, detail=f"use one of {', '.join(FREQS)}"))
+    return freq
+
+
+def parse_day(value: str | date | None, *, name: str = "date") -> date | None:
+    """Return ``value`` (YYYY-MM-DD, YYYY-MM or YYYY) as a date, or None.
+
+    A month or a year stands for its first day.
+    Raises: StoreError E507.
+    """
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    padded = {4: text + "-01-01", 7: text + "-01"}.get(len(text), text)
+    try:
+        return date.fromisoformat(padded)
+    except ValueError:
+        raise StoreError(
+            Errors.E507.format(name=name, value=value, detail="expected YYYY-MM-DD, YYYY-MM or YYYY")
+        ) from None
+
+
+def parse_until(value: str | date | None) -> date | None:
+    """Return the last day ``value`` covers: YYYY-MM is the month's last day, YYYY the year's."""
+    if value is None or isinstance(value, date):
+        return value
+    start = parse_day(value, name="until")
+    if start is None:
+        return None
+    text = value.strip()
+    if len(text) == 4:
+        return date(start.year, 12, 31)
+    if len(text) == 7:
+        return (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    return start
+
+
+def period_start(day: date, freq: str) -> date:
+    """Return the first day of the ``freq`` period holding ``day`` (weeks start on Monday)."""
+    if freq == "week":
+        return day - timedelta(days=day.weekday())
+    if freq == "month":
+        return day.replace(day=1)
+    return day
+
+
+def period_end(start: date, freq: str) -> date:
+    """Return the last day of the ``freq`` period that starts on ``start``."""
+    if freq == "week":
+        return start + timedelta(days=6)
+    if freq == "month":
+        return (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    return start
+
+
+def period_index(first: date, last: date, freq: str) -> pd.DatetimeIndex:
+    """Return every period start from ``first``'s period to ``last``'s."""
+    return pd.date_range(
+        period_start(first, freq), period_start(last, freq), freq=_PANDAS_FREQ[freq], name="period"
+    )

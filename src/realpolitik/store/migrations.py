@@ -1,0 +1,164 @@
+"""The store's schema as named migrations, applied once each and recorded in ``_migrations``.
+
+A migration is a name and a list of SQL statements (with the dialect markers of
+``backends.py``). They run in order, each in its own transaction, and a database that records
+a migration this version does not know is refused (E503), so an older realpolitik never writes
+into a newer schema.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from realpolitik.errors import Errors, StoreError
+from realpolitik.store.backends import Backend
+
+logger = logging.getLogger(__name__)
+
+_COUNTS = """
+    n_events INTEGER NOT NULL,
+    n_q1 INTEGER NOT NULL,
+    n_q2 INTEGER NOT NULL,
+    n_q3 INTEGER NOT NULL,
+    n_q4 INTEGER NOT NULL,
+    goldstein_sum {float} NOT NULL,
+    n_goldstein INTEGER NOT NULL"""
+
+
+def _dyad_table(grain: str) -> str:
+    return (
+        f"CREATE TABLE dyad_{grain} (source TEXT NOT NULL, target TEXT NOT NULL, "
+        f"period TEXT NOT NULL,{_COUNTS}, PRIMARY KEY (source, target, period)){{without_rowid}}"
+    )
+
+
+def _actor_columns(side: str) -> str:
+    return (
+        f"{side}_key TEXT, {side}_text TEXT NOT NULL, {side}_name TEXT, {side}_code TEXT, "
+        f"{side}_country TEXT, {side}_org TEXT, {side}_role TEXT, {side}_confidence {{float}}"
+    )
+
+
+def _rollup(grain: str, width: int) -> str:
+    sums = ", ".join(
+        f"SUM({c})" for c in
+        ("n_events", "n_q1", "n_q2", "n_q3", "n_q4", "goldstein_sum", "n_goldstein")
+    )
+    return (
+        f"INSERT INTO dyad_{grain} SELECT source, target, substr(period, 1, {width}), {sums} "
+        f"FROM dyad_day GROUP BY source, target, substr(period, 1, {width})"
+    )
+
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    (
+        "0001_initial",
+        [
+            """CREATE TABLE articles (
+                id TEXT PRIMARY KEY,
+                content_hash TEXT NOT NULL,
+                url TEXT,
+                title TEXT,
+                date TEXT,
+                source TEXT,
+                language TEXT,
+                text TEXT NOT NULL,
+                dropped TEXT NOT NULL,
+                duplicate_of TEXT,
+                coder_version TEXT,
+                n_events INTEGER NOT NULL,
+                ingested_at TEXT NOT NULL)""",
+            "CREATE INDEX articles_content_hash ON articles (content_hash)",
+            f"""CREATE TABLE events (
+                event_id TEXT PRIMARY KEY,
+                article_id TEXT NOT NULL,
+                doc_id TEXT NOT NULL,
+                day TEXT,
+                date TEXT,
+                sentence_index INTEGER NOT NULL,
+                sentence TEXT NOT NULL,
+                span TEXT,
+                {_actor_columns("source")},
+                {_actor_columns("target")},
+                cameo TEXT NOT NULL,
+                root TEXT NOT NULL,
+                quad_class INTEGER NOT NULL,
+                goldstein {{float}},
+                plover TEXT,
+                negated INTEGER NOT NULL,
+                modality TEXT NOT NULL,
+                location_name TEXT,
+                location_country TEXT,
+                location_lat {{float}},
+                location_lon {{float}},
+                amount_value {{float}},
+                amount_currency TEXT,
+                amount_text TEXT,
+                fatalities INTEGER,
+                confidence {{float}} NOT NULL,
+                evidence TEXT NOT NULL,
+                in_aggregate INTEGER NOT NULL)""",
+            "CREATE INDEX events_article ON events (article_id)",
+            "CREATE INDEX events_dyad ON events (source_key, target_key, day)",
+            "CREATE INDEX events_day ON events (day)",
+            _dyad_table("day"),
+        ],
+    ),
+    (
+        "0002_dyad_rollups",
+        [_dyad_table("month"), _dyad_table("year"), _rollup("month", 7), _rollup("year", 4)],
+    ),
+]
+
+_CREATE_LOG = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+
+
+def applied(backend: Backend) -> list[str]:
+    """Return the names of the migrations recorded in the database, in order."""
+    if "_migrations" not in backend.table_names():
+        return []
+    return [r[0] for r in backend.query("SELECT name FROM _migrations ORDER BY name")]
+
+
+def check(backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = None) -> list[str]:
+    """Return the pending migrations' names; refuse foreign or newer databases.
+
+    Raises: StoreError E501 (tables but no realpolitik schema), E503 (newer schema).
+    """
+    known = [name for name, _ in (migrations or MIGRATIONS)]
+    tables = backend.table_names()
+    if tables and "_migrations" not in tables:
+        detail = "it has tables " + ", ".join(sorted(tables)[:5]) + " but no _migrations table"
+        raise StoreError(Errors.E501.format(path=backend.label, detail=detail))
+    done = applied(backend)
+    unknown = [n for n in done if n not in known]
+    if unknown:
+        raise StoreError(
+            Errors.E503.format(path=backend.label, found=unknown[-1], expected=known[-1])
+        )
+    return [n for n in known if n not in done]
+
+
+def migrate(backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = None) -> list[str]:
+    """Apply the pending migrations, each in one transaction; return the names applied.
+
+    Raises: StoreError E501, E502, E503.
+    """
+    steps = migrations or MIGRATIONS
+    if not check(backend, migrations=steps):
+        return []
+    done: list[str] = []
+    for name, statements in steps:
+        with backend.transaction():
+            backend.advisory_lock()
+            backend.execute(_CREATE_LOG)
+            if backend.query("SELECT 1 FROM _migrations WHERE name = ?", (name,)):
+                continue
+            for statement in statements:
+                backend.execute(statement)
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            backend.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, stamp))
+        logger.info("store %s: applied migration %s", backend.label, name)
+        done.append(name)
+    return done

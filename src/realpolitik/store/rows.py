@@ -1,0 +1,187 @@
+"""Map Articles and Events to table rows and back, and compute dyad aggregate deltas.
+
+An event counts in the dyad aggregates when both actors have a key (country, else org), it has
+a day (its own date, else its article's), it is not negated and its modality is not
+hypothetical. The flag is stored with the event (``in_aggregate``), so re-coding subtracts
+exactly what was once added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from realpolitik.models import Actor, Article, Event
+
+logger = logging.getLogger(__name__)
+
+GRAINS: dict[str, int] = {"day": 10, "month": 7, "year": 4}
+"""Aggregate tables (``dyad_<grain>``) and the length of their period key (ISO date prefix)."""
+
+AGG_COLUMNS = ("n_events", "n_q1", "n_q2", "n_q3", "n_q4", "goldstein_sum", "n_goldstein")
+
+ARTICLE_COLUMNS = (
+    "id", "content_hash", "url", "title", "date", "source", "language", "text", "dropped",
+    "duplicate_of", "coder_version", "n_events", "ingested_at",
+)
+
+_ACTOR_FIELDS = ("key", "text", "name", "code", "country", "org", "role", "confidence")
+
+EVENT_COLUMNS = (
+    "event_id", "article_id", "doc_id", "day", "date", "sentence_index", "sentence", "span",
+    *(f"source_{f}" for f in _ACTOR_FIELDS),
+    *(f"target_{f}" for f in _ACTOR_FIELDS),
+    "cameo", "root", "quad_class", "goldstein", "plover", "negated", "modality",
+    "location_name", "location_country", "location_lat", "location_lon",
+    "amount_value", "amount_currency", "amount_text", "fatalities", "confidence", "evidence",
+    "in_aggregate",
+)
+
+Key = tuple[str, str, str]
+"""(source key, target key, day)."""
+
+
+def content_hash(text: str) -> str:
+    """Return the sha1 of an article's whitespace-normalised text."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def valid_day(value: str | None) -> str | None:
+    """Return ``value`` if it is a real YYYY-MM-DD date, else None."""
+    if not value or len(value) != 10:
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
+
+
+def article_row(article: Article, *, coder_version: str | None, n_events: int) -> tuple[Any, ...]:
+    """Return the ``articles`` row of ``article``."""
+    dropped = json.dumps([d.to_dict() for d in article.dropped], ensure_ascii=False)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        article.id, content_hash(article.text), article.url, article.title, article.date,
+        article.source, article.language, article.text, dropped, article.duplicate_of,
+        coder_version, n_events, stamp,
+    )
+
+
+def row_to_article(row: dict[str, Any]) -> Article:
+    """Rebuild an Article from an ``articles`` row (as a column → value dict)."""
+    data = {k: row[k] for k in ("id", "text", "url", "title", "date", "language", "source")}
+    data["dropped"] = json.loads(row["dropped"] or "[]")
+    data["duplicate_of"] = row["duplicate_of"]
+    return Article.from_dict(data)
+
+
+def event_day(event: Event, article: Article) -> str | None:
+    """Return the day an event is counted on: its own date, else its article's."""
+    return valid_day(event.date) or valid_day(article.date)
+
+
+def in_aggregate(event: Event, day: str | None) -> bool:
+    """Return True when ``event`` counts in the dyad aggregates (see the module docstring)."""
+    return bool(
+        day and event.source.key and event.target.key
+        and not event.negated and event.modality != "hypothetical"
+    )
+
+
+def _actor_values(actor: Actor) -> tuple[Any, ...]:
+    return (
+        actor.key, actor.text, actor.name, actor.code, actor.country, actor.org, actor.role,
+        actor.confidence,
+    )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def event_row(event: Event, article: Article) -> tuple[Any, ...]:
+    """Return the ``events`` row of ``event`` coded from ``article``."""
+    day = event_day(event, article)
+    loc, amt = event.location, event.amount
+    return (
+        event.event_id, article.id, event.doc_id, day, event.date, event.sentence_index,
+        event.sentence, _json(event.span), *_actor_values(event.source),
+        *_actor_values(event.target), event.cameo, event.root, event.quad_class,
+        event.goldstein, event.plover, int(bool(event.negated)), event.modality,
+        loc.name if loc else None, loc.country if loc else None,
+        loc.lat if loc else None, loc.lon if loc else None,
+        amt.value if amt else None, amt.currency if amt else None, amt.text if amt else None,
+        event.fatalities, event.confidence, _json(event.evidence.to_dict()),
+        int(in_aggregate(event, day)),
+    )
+
+
+def _actor_dict(row: dict[str, Any], side: str) -> dict[str, Any]:
+    return {f: row[f"{side}_{f}"] for f in _ACTOR_FIELDS if f != "key"}
+
+
+def row_to_event(row: dict[str, Any]) -> Event:
+    """Rebuild an Event from an ``events`` row (as a column → value dict)."""
+    location = None
+    if row["location_name"] is not None:
+        location = {
+            "name": row["location_name"], "country": row["location_country"],
+            "lat": row["location_lat"], "lon": row["location_lon"],
+        }
+    amount = None
+    if row["amount_value"] is not None:
+        amount = {
+            "value": row["amount_value"], "currency": row["amount_currency"],
+            "text": row["amount_text"],
+        }
+    return Event.from_dict({
+        "event_id": row["event_id"], "doc_id": row["doc_id"], "date": row["date"],
+        "sentence_index": row["sentence_index"], "sentence": row["sentence"],
+        "span": json.loads(row["span"]) if row["span"] else None,
+        "source": _actor_dict(row, "source"), "target": _actor_dict(row, "target"),
+        "cameo": row["cameo"], "root": row["root"], "quad_class": row["quad_class"],
+        "goldstein": row["goldstein"], "plover": row["plover"], "negated": bool(row["negated"]),
+        "modality": row["modality"], "location": location, "amount": amount,
+        "fatalities": row["fatalities"], "confidence": row["confidence"],
+        "evidence": json.loads(row["evidence"]),
+    })
+
+
+class Deltas:
+    """Per-(source, target, day) changes to the dyad aggregates within one transaction."""
+
+    def __init__(self) -> None:
+        self.days: dict[Key, list[float]] = {}
+        self.negative = False
+
+    def add(self, key: Key, quad_class: int, goldstein: float | None, *, sign: int = 1) -> None:
+        """Add (``sign`` 1) or subtract (-1) one event's contribution."""
+        acc = self.days.setdefault(key, [0, 0, 0, 0, 0, 0.0, 0])
+        acc[0] += sign
+        if 1 <= quad_class <= 4:
+            acc[quad_class] += sign
+        if goldstein is not None:
+            acc[5] += sign * goldstein
+            acc[6] += sign
+        if sign < 0:
+            self.negative = True
+
+    def add_rows(self, rows: Iterable[tuple[Any, ...]], *, sign: int) -> None:
+        """Add rows of (source, target, day, quad_class, goldstein)."""
+        for source, target, day, quad, gold in rows:
+            self.add((source, target, day), quad, gold, sign=sign)
+
+    def by_grain(self, grain: str) -> list[tuple[Any, ...]]:
+        """Return upsert rows (source, target, period, counts...) summed to ``grain``."""
+        width = GRAINS[grain]
+        out: dict[Key, list[float]] = {}
+        for (source, target, day), acc in self.days.items():
+            cur = out.setdefault((source, target, day[:width]), [0, 0, 0, 0, 0, 0.0, 0])
+            for i, value in enumerate(acc):
+                cur[i] += value
+        return [(*k, *v) for k, v in out.items() if any(v)]

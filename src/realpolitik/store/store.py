@@ -1,0 +1,419 @@
+"""The event store: articles, events and dyad aggregates, written atomically, read by filters.
+
+Each call to :meth:`Store.write` is one transaction: the articles, their events and the
+changes to ``dyad_day``/``dyad_month``/``dyad_year`` are stored together or not at all, so a
+crash (even ``kill -9``) never leaves half a batch. Writing an article that is already stored
+replaces it and its events, subtracting the old events from the aggregates first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from realpolitik.errors import Errors, StoreError, Warnings
+from realpolitik.models import Article, Event
+from realpolitik.settings import Settings
+from realpolitik.store import migrations
+from realpolitik.store.backends import Backend, connect
+from realpolitik.store.rows import (
+    AGG_COLUMNS,
+    ARTICLE_COLUMNS,
+    EVENT_COLUMNS,
+    GRAINS,
+    Deltas,
+    article_row,
+    event_row,
+    row_to_article,
+    row_to_event,
+)
+from realpolitik.store.window import window_parts
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+"""Most values bound in one ``IN (...)`` list."""
+
+_AGG_UPSERT = (
+    "INSERT INTO dyad_{grain} (source, target, period, " + ", ".join(AGG_COLUMNS) + ") "
+    "VALUES (?, ?, ?, " + ", ".join("?" for _ in AGG_COLUMNS) + ") "
+    "ON CONFLICT (source, target, period) DO UPDATE SET "
+    + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in AGG_COLUMNS)
+)
+_AGG_FIELDS = tuple(
+    EVENT_COLUMNS.index(c) for c in ("source_key", "target_key", "day", "quad_class", "goldstein")
+)
+
+
+@dataclass
+class WriteStats:
+    """What one :meth:`Store.write` stored."""
+
+    articles: int = 0
+    events: int = 0
+    replaced: int = 0
+    skipped_events: int = 0
+
+
+@dataclass
+class EventFilter:
+    """Which events a query returns; every field is optional.
+
+    actor: either side's key (country or org); source/target: that side's key
+    since/until: inclusive bounds on the event's day
+    """
+
+    since: date | None = None
+    until: date | None = None
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    root: str | None = None
+    quad_class: int | None = None
+    article_id: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        """Return an SQL condition and its parameters."""
+        terms: list[str] = []
+        params: list[Any] = []
+        checks = (
+            ("day >= ?", self.since and self.since.isoformat()),
+            ("day <= ?", self.until and self.until.isoformat()),
+            ("source_key = ?", self.source), ("target_key = ?", self.target),
+            ("root = ?", self.root), ("quad_class = ?", self.quad_class),
+            ("article_id = ?", self.article_id),
+        )
+        for sql, value in checks:
+            if value is not None:
+                terms.append(sql)
+                params.append(value)
+        if self.actor:
+            terms.append("(source_key = ? OR target_key = ?)")
+            params += [self.actor, self.actor]
+        return (" AND ".join(terms) or "1 = 1"), params
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" for _ in range(n))
+
+
+class Store:
+    """An open event store; use :func:`open_store` to get one.
+
+    The schema is migrated on open unless ``readonly``. Use it as a context manager, or call
+    :meth:`close`.
+    """
+
+    def __init__(self, backend: Backend, *, settings: Settings) -> None:
+        self.backend = backend
+        self.settings = settings
+
+    @property
+    def label(self) -> str:
+        """The database file or redacted URL."""
+        return self.backend.label
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing
+
+    def lookup_articles(self, ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """Return ``{id: (content_hash, coder_version)}`` for the stored articles among ``ids``."""
+        out: dict[str, tuple[str, str | None]] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            sql = f"SELECT id, content_hash, coder_version FROM articles WHERE id IN ({_marks(len(chunk))})"
+            out.update({r[0]: (r[1], r[2]) for r in self.backend.query(sql, chunk)})
+        return out
+
+    def lookup_content(self, hashes: Sequence[str]) -> dict[str, str]:
+        """Return ``{content_hash: id}`` of stored original (non-duplicate) articles."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(hashes))):
+            sql = (
+                "SELECT content_hash, MIN(id) FROM articles "
+                f"WHERE content_hash IN ({_marks(len(chunk))}) AND duplicate_of IS NULL "
+                "GROUP BY content_hash"
+            )
+            out.update({r[0]: r[1] for r in self.backend.query(sql, chunk)})
+        return out
+
+    def write(
+        self,
+        batch: Sequence[tuple[Article, Sequence[Event]]],
+        *,
+        coder_version: str | None,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> WriteStats:
+        """Store articles with their events in one transaction, replacing earlier versions.
+
+        coder_version: recorded with each article; a later run with another version re-codes
+        on_warning: receives W501 (event id stored under another article) messages
+        Raises: StoreError E501, E502.
+        """
+        warn = on_warning or logger.warning
+        latest = {a.id: (a, list(evs)) for a, evs in batch}
+        stats = WriteStats(articles=len(latest))
+        if not latest:
+            return stats
+        with self.backend.transaction():
+            deltas = Deltas()
+            stats.replaced = self._remove_articles(list(latest), deltas)
+            rows, events = self._event_rows(latest, stats, warn)
+            self.backend.executemany(
+                f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                f"VALUES ({_marks(len(ARTICLE_COLUMNS))})",
+                [article_row(a, coder_version=coder_version, n_events=events[a.id])
+                 for a, _ in latest.values()],
+            )
+            self.backend.executemany(
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({_marks(len(EVENT_COLUMNS))})",
+                rows,
+            )
+            deltas.add_rows((tuple(r[i] for i in _AGG_FIELDS) for r in rows if r[-1]), sign=1)
+            self._apply(deltas)
+        stats.events = len(rows)
+        return stats
+
+    def _remove_articles(self, ids: list[str], deltas: Deltas) -> int:
+        """Delete stored articles among ``ids`` and their events; return how many existed."""
+        removed = 0
+        for chunk in _chunks(ids):
+            marks = _marks(len(chunk))
+            deltas.add_rows(self.backend.query(
+                "SELECT source_key, target_key, day, quad_class, goldstein FROM events "
+                f"WHERE article_id IN ({marks}) AND in_aggregate = 1", chunk,
+            ), sign=-1)
+            self.backend.execute(f"DELETE FROM events WHERE article_id IN ({marks})", chunk)
+            removed += self.backend.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+        return removed
+
+    def _event_rows(
+        self,
+        latest: dict[str, tuple[Article, list[Event]]],
+        stats: WriteStats,
+        warn: Callable[[str], None],
+    ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+        """Return the event rows to insert (one per event id) and the count per article."""
+        rows: dict[str, tuple[Any, ...]] = {}
+        for article, events in latest.values():
+            for event in events:
+                rows.setdefault(event.event_id, event_row(event, article))
+        taken: dict[str, str] = {}
+        for chunk in _chunks(list(rows)):
+            sql = f"SELECT event_id, article_id FROM events WHERE event_id IN ({_marks(len(chunk))})"
+            taken.update(dict(self.backend.query(sql, chunk)))
+        for event_id, other in taken.items():
+            warn(Warnings.W501.format(doc_id=rows[event_id][1], event_id=event_id, other=other))
+            del rows[event_id]
+            stats.skipped_events += 1
+        counts = dict.fromkeys(latest, 0)
+        for row in rows.values():
+            counts[row[1]] += 1
+        return list(rows.values()), counts
+
+    def _apply(self, deltas: Deltas) -> None:
+        """Add ``deltas`` to every aggregate table; drop rows left with no events."""
+        for grain in GRAINS:
+            rows = deltas.by_grain(grain)
+            self.backend.executemany(_AGG_UPSERT.format(grain=grain), rows)
+            if deltas.negative:
+                self.backend.executemany(
+                    f"DELETE FROM dyad_{grain} WHERE source = ? AND target = ? AND period = ? "
+                    "AND n_events <= 0",
+                    [r[:3] for r in rows],
+                )
+
+    def rebuild_aggregates(self) -> None:
+        """Recompute every dyad aggregate table from the stored events, in one transaction."""
+        cases = ", ".join(f"SUM(CASE WHEN quad_class = {q} THEN 1 ELSE 0 END)" for q in range(1, 5))
+        with self.backend.transaction():
+            for grain, width in GRAINS.items():
+                self.backend.execute(f"DELETE FROM dyad_{grain}")
+                self.backend.execute(
+                    f"INSERT INTO dyad_{grain} SELECT source_key, target_key, substr(day, 1, {width}), "
+                    f"COUNT(*), {cases}, COALESCE(SUM(goldstein), 0), COUNT(goldstein) "
+                    f"FROM events WHERE in_aggregate = 1 "
+                    f"GROUP BY source_key, target_key, substr(day, 1, {width})"
+                )
+
+    # --- reading
+
+    def count(self, table: str) -> int:
+        """Return the number of rows in ``table`` (articles, events or dyad_<grain>)."""
+        if table not in {"articles", "events", *(f"dyad_{g}" for g in GRAINS)}:
+            raise ValueError(f"unknown table {table!r}")
+        return int(self.backend.query(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+    def stats(self) -> dict[str, Any]:
+        """Return counts and the date range of the stored events."""
+        first, last = self.backend.query("SELECT MIN(day), MAX(day) FROM events")[0]
+        return {
+            "database": self.label, "articles": self.count("articles"),
+            "events": self.count("events"), "dyads": self._dyad_count(),
+            "first_day": first, "last_day": last,
+            "schema": migrations.applied(self.backend),
+        }
+
+    def _dyad_count(self) -> int:
+        return int(self.backend.query(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT source, target FROM dyad_year) d"
+        )[0][0])
+
+    def article(self, article_id: str) -> Article | None:
+        """Return the stored article ``article_id``, or None."""
+        rows = self.backend.query(
+            f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+        )
+        return row_to_article(dict(zip(ARTICLE_COLUMNS, rows[0], strict=True))) if rows else None
+
+    def article_meta(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Return url, title, date, source and ingest time of the stored articles ``ids``."""
+        cols = ("id", "url", "title", "date", "source", "ingested_at")
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            sql = f"SELECT {', '.join(cols)} FROM articles WHERE id IN ({_marks(len(chunk))})"
+            out.update({r[0]: dict(zip(cols, r, strict=True)) for r in self.backend.query(sql, chunk)})
+        return out
+
+    def event_rows(
+        self, filt: EventFilter | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> Iterator[dict[str, Any]]:
+        """Yield matching ``events`` rows as column → value dicts, ordered by day then id."""
+        where, params = (filt or EventFilter()).where()
+        sql = (
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where} "
+            "ORDER BY day NULLS FIRST, event_id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        for row in self.backend.stream(sql, params):
+            yield dict(zip(EVENT_COLUMNS, row, strict=True))
+
+    def iter_events(self, filt: EventFilter | None = None, *, limit: int | None = None) -> Iterator[Event]:
+        """Yield matching Events, ordered by day then id."""
+        for row in self.event_rows(filt, limit=limit):
+            yield row_to_event(row)
+
+    def events_by_id(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Return the ``events`` rows of ``ids`` (those that exist)."""
+        out: list[dict[str, Any]] = []
+        for chunk in _chunks(list(ids)):
+            sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_id IN ({_marks(len(chunk))})"
+            out += [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in self.backend.query(sql, chunk)]
+        return out
+
+    def dyad_days(
+        self, sources: Sequence[str], targets: Sequence[str], *,
+        since: date | None = None, until: date | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Return ``dyad_day`` rows (source, target, day, counts...) for the given pairs."""
+        sql = (
+            f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_day "
+            f"WHERE source IN ({_marks(len(sources))}) AND target IN ({_marks(len(targets))})"
+        )
+        params: list[Any] = [*sources, *targets]
+        if since:
+            sql += " AND period >= ?"
+            params.append(since.isoformat())
+        if until:
+            sql += " AND period <= ?"
+            params.append(until.isoformat())
+        return self.backend.query(sql + " ORDER BY period", params)
+
+    def period_rows(
+        self, grain: str, *, since: date | None = None, until: date | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """Return every ``dyad_<grain>`` row whose period lies in the window."""
+        width = GRAINS[grain]
+        sql = f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} WHERE 1 = 1"
+        params: list[Any] = []
+        if since:
+            sql += " AND period >= ?"
+            params.append(since.isoformat()[:width])
+        if until:
+            sql += " AND period <= ?"
+            params.append(until.isoformat()[:width])
+        return self.backend.query(sql, params)
+
+    def dyad_totals(
+        self, *, since: date | None = None, until: date | None = None,
+        limit: int | None = None, min_events: int = 1,
+    ) -> list[tuple[Any, ...]]:
+        """Return (source, target, counts...) summed over the window, busiest dyads first.
+
+        Reads the coarsest aggregates that cover the window exactly (see ``window.py``).
+        """
+        parts, params = [], []
+        sums = ", ".join(f"SUM({c}) AS {c}" for c in AGG_COLUMNS)
+        for grain, lo, hi in window_parts(since, until):
+            cond = "1 = 1"
+            if lo:
+                cond += " AND period >= ?"
+                params.append(lo)
+            if hi:
+                cond += " AND period <= ?"
+                params.append(hi)
+            parts.append(
+                f"SELECT source, target, {sums} FROM dyad_{grain} WHERE {cond} GROUP BY source, target"
+            )
+        if not parts:
+            return []
+        sql = (
+            f"SELECT source, target, {sums} FROM ({' UNION ALL '.join(parts)}) p "
+            "GROUP BY source, target HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"
+        )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self.backend.query(sql, [*params, min_events])
+
+
+def open_store(
+    db: str | None = None, *, settings: Settings | None = None, readonly: bool = False,
+    timeout: float | None = None,
+) -> Store:
+    """Open (and migrate, unless ``readonly``) the store at ``db`` (default ``settings.db``).
+
+    db: an SQLite path or a postgresql:// URL
+    readonly: open for reading only; the database must exist and be fully migrated
+    Raises: StoreError E501, E502, E503, E505, E506.
+    """
+    settings = settings or Settings()
+    target = db or settings.db
+    backend = connect(
+        target, timeout=settings.db_timeout if timeout is None else timeout,
+        readonly=readonly, cache_mb=settings.db_cache_mb,
+    )
+    try:
+        if readonly:
+            pending = migrations.check(backend)
+            if pending:
+                raise StoreError(Errors.E501.format(
+                    path=backend.label, detail="schema not created yet; run realpolitik ingest"
+                ))
+        else:
+            migrations.migrate(backend)
+    except BaseException:
+        backend.close()
+        raise
+    return Store(backend, settings=settings)
+
+
+def event_rows_to_events(rows: Iterable[dict[str, Any]]) -> list[Event]:
+    """Rebuild Events from ``events`` row dicts."""
+    return [row_to_event(r) for r in rows]
