@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml requirements-model.txt
 install: $(STAMP)
 
 $(VENV)/.installed-test: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,spark]'
 	touch $@
 
 install-test: $(VENV)/.installed-test
