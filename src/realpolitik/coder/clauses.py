@@ -86,11 +86,23 @@ def _prep_key(prep: Token) -> str:
     return key
 
 
-def _collect_preps(head: Token, into: dict[str, list[Token]]) -> None:
+def _is_prep(token: Token) -> bool:
+    return token.dep_ in PREP_DEPS or (token.dep_ == "dative" and token.pos_ == "ADP")
+
+
+def _collect_preps(head: Token, into: dict[str, list[Token]]) -> list[str]:
+    """Add the head's prepositional objects to ``into``; return complex prepositions' particles.
+
+    "pulled out of the deal" files "deal" under "of" and returns the particle "out".
+    """
+    particles = []
     for child in head.children:
-        if child.dep_ in PREP_DEPS:
+        if _is_prep(child):
             key = "by" if child.dep_ == "agent" else _prep_key(child)
+            if key != child.lower_:
+                particles.append(child.lower_)
             into.setdefault(key, []).extend(_pobjs(child))
+    return particles
 
 
 def _own_subjects(verb: Token) -> tuple[list[Token], bool]:
@@ -137,7 +149,7 @@ def verbal_clause(verb: Token) -> Clause:
     clause = Clause(predicate=verb, kind="verbal", passive=passive, controller=controller)
     clause.relation = verb.dep_
     for child in verb.children:
-        if child.dep_ in OBJECT_DEPS:
+        if child.dep_ in OBJECT_DEPS and not (child.dep_ == "dative" and child.pos_ == "ADP"):
             clause.objects.extend(expand_conj(child))
         elif child.dep_ == "prt" or (
             child.dep_ == "advmod" and child.lower_ in {"out", "off", "down", "up", "back", "away"}
@@ -145,7 +157,7 @@ def verbal_clause(verb: Token) -> Clause:
             clause.particles.append(child.lower_)
         elif child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
             clause.xcomp = child
-    _collect_preps(verb, clause.preps)
+    clause.particles.extend(_collect_preps(verb, clause.preps))
     for obj in clause.objects:
         _collect_preps(obj, clause.preps)
     if passive:
