@@ -40,3 +40,14 @@ def __getattr__(name: str) -> object:
 
         return Pipeline
     raise AttributeError(name)
+
+
+def open(db: str | None = None, **kw: object):  # noqa: A001, ANN201 - returns store.Database
+    """Open the event store ``db`` (SQLite path or postgresql:// URL; default ``Settings().db``).
+
+    kw: ``readonly=True``, ``settings=Settings(...)`` or Settings fields such as ``db_timeout``
+    Returns: a ``realpolitik.store.Database`` with ``.events()``, ``.dyad()``, ``.network()``...
+    """
+    from realpolitik.store.handle import open_database
+
+    return open_database(db, **kw)  # type: ignore[arg-type]

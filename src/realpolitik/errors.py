@@ -53,6 +53,10 @@ class Errors(_Coded):
     E502 = "Database {path} is locked by another writer; gave up after {seconds}s"
     E503 = "Database {path} has schema version {found}, newer than this realpolitik ({expected})"
     E504 = "Unknown export format {fmt!r}; choose one of {known}"
+    E505 = "Database {path} does not exist; run `realpolitik ingest SOURCE --db {path}` first"
+    E506 = "Cannot connect to PostgreSQL at {url} ({detail})"
+    E507 = "Invalid {name} {value!r}: {detail}"
+    E508 = "Cannot write export {path} ({detail})"
     E601 = "Unknown actor {actor!r}"
     E602 = "Request too large: {size} bytes, limit {limit}"
     E901 = "Nothing could be read from {paths}"
@@ -65,6 +69,8 @@ class Warnings(_Coded):
     W201 = "Article {doc_id}: language {language!r} is not English; kept, not coded"
     W202 = "Article {doc_id} duplicates {original}; not coded again"
     W401 = "Article {doc_id}: coding failed ({detail}); article skipped"
+    W501 = "Article {doc_id}: event {event_id} is already stored for article {other}; event skipped"
+    W502 = "Article {doc_id}: date {value!r} is not YYYY-MM-DD; events kept, not aggregated"
 
 
 class RealpolitikError(Exception):

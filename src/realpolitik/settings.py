@@ -108,6 +108,31 @@ class Settings(BaseSettings):
         30.0, ge=0, description="Seconds to wait for a database locked by another writer."
     )
     ingest_batch: int = Field(50, ge=1, description="Articles per store transaction.")
+    db_cache_mb: int = Field(256, ge=1, description="SQLite page cache per connection, in MiB.")
+    network_min_events: int = Field(
+        3,
+        ge=1,
+        description="Fewest events a dyad needs to become an edge of the alignment network.",
+    )
+    bloc_max_k: int = Field(6, ge=2, description="Most blocs the signed spectral clustering tries.")
+    shift_freq: str = Field(
+        "week", pattern="^(day|week|month)$", description="Period of the series scanned for shifts."
+    )
+    shift_window: int = Field(
+        8, ge=2, description="Past periods a dyad's baseline (rolling mean and spread) covers."
+    )
+    shift_z: float = Field(
+        2.5,
+        gt=0,
+        description="Rolling z-score (against the dyad's own baseline) that flags a shift.",
+    )
+    shift_min_events: int = Field(
+        3, ge=1, description="Fewest events in a period for it to count as a shift."
+    )
+    shift_min_spread: float = Field(
+        1.0, gt=0, description="Floor on the baseline's standard deviation (Goldstein points)."
+    )
+    shift_drivers: int = Field(5, ge=1, description="Events listed as the drivers of each shift.")
 
     # --- api
     host: str = Field("127.0.0.1", description="Address the HTTP API binds to.")

@@ -31,7 +31,8 @@ _RENAME = dict(zip(AGG_COLUMNS, ("events", *QUAD_NAMES, "goldstein_sum", "n_gold
 def aggregate_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """Return aggregate rows (source, target, period, counts...) as a DataFrame."""
     frame = pd.DataFrame(rows, columns=["source", "target", "period", *AGG_COLUMNS])
-    return frame.rename(columns=_RENAME)
+    types = {c: ("float64" if c == "goldstein_sum" else "int64") for c in AGG_COLUMNS}
+    return frame.astype(types).rename(columns=_RENAME)
 
 
 def add_measures(frame: pd.DataFrame) -> pd.DataFrame:
@@ -40,9 +41,10 @@ def add_measures(frame: pd.DataFrame) -> pd.DataFrame:
     coop = frame["verbal_coop"] + frame["material_coop"]
     conflict = frame["verbal_conflict"] + frame["material_conflict"]
     n_gold = frame["n_goldstein"].astype(float)
-    frame["goldstein_mean"] = (frame["goldstein_sum"] / n_gold.replace(0, np.nan)).round(4)
+    gold = frame["goldstein_sum"].astype(float)
+    frame["goldstein_mean"] = (gold / n_gold.replace(0, np.nan)).round(4)
     frame["balance"] = ((coop - conflict) / events.replace(0, np.nan)).round(4)
-    frame["goldstein_sum"] = frame["goldstein_sum"].astype(float).round(4)
+    frame["goldstein_sum"] = gold.round(4)
     return frame
 
 
@@ -82,7 +84,7 @@ def dyad_series(
 def summarize(series: pd.DataFrame) -> dict[str, Any]:
     """Return totals of a dyad series and its overall tone (cooperation, conflict or neutral)."""
     total = series[["events", *QUAD_NAMES, "goldstein_sum", "n_goldstein"]].sum()
-    frame = add_measures(total.to_frame().T)
+    frame = add_measures(pd.DataFrame([total.astype(float).to_dict()]))
     balance = frame["balance"].iloc[0]
     tone = "none" if total["events"] == 0 else (
         "cooperation" if balance > 0 else "conflict" if balance < 0 else "neutral"

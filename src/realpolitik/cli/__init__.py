@@ -6,6 +6,7 @@ import logging
 
 # Command modules register their commands on `app` when imported (one line each).
 import realpolitik.cli.ingest_cmds  # noqa: F401
+import realpolitik.cli.store_cmds  # noqa: F401
 from realpolitik.cli import coding  # noqa: E402,F401
 from realpolitik.cli.app import app
 

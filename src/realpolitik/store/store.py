@@ -29,6 +29,7 @@ from realpolitik.store.rows import (
     event_row,
     row_to_article,
     row_to_event,
+    valid_day,
 )
 from realpolitik.store.window import window_parts
 
@@ -212,6 +213,9 @@ class Store:
         """Return the event rows to insert (one per event id) and the count per article."""
         rows: dict[str, tuple[Any, ...]] = {}
         for article, events in latest.values():
+            bad = {d for d in (article.date, *(e.date for e in events)) if d and not valid_day(d)}
+            for value in sorted(bad):
+                warn(Warnings.W502.format(doc_id=article.id, value=value))
             for event in events:
                 rows.setdefault(event.event_id, event_row(event, article))
         taken: dict[str, str] = {}

@@ -1,0 +1,203 @@
+"""Opening stores: WAL mode, migrations, corrupt and foreign files, locks, missing databases."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from store_helpers import ROOT, make_event, postgres_server
+
+from realpolitik.errors import StoreError
+from realpolitik.models import Article
+from realpolitik.settings import Settings
+from realpolitik.store import migrations, open_store
+from realpolitik.store.backends import connect, redact_url
+
+HELPER = [sys.executable, str(ROOT / "tests" / "store_helpers.py")]
+
+
+def _settings(timeout: float = 5.0) -> Settings:
+    return Settings(db_timeout=timeout)
+
+
+def test_store_open_creates_wal_database_with_recorded_migrations(tmp_path):
+    path = tmp_path / "new.db"
+    with open_store(str(path), settings=_settings()) as store:
+        assert store.backend.query("PRAGMA journal_mode")[0][0] == "wal"
+        assert migrations.applied(store.backend) == [n for n, _ in migrations.MIGRATIONS]
+        assert {"articles", "events", "dyad_day", "dyad_month", "dyad_year"} <= (
+            store.backend.table_names()
+        )
+    with open_store(str(path), settings=_settings()) as store:
+        assert store.stats()["schema"] == [n for n, _ in migrations.MIGRATIONS]
+
+
+def test_store_migration_upgrade_backfills_rollups(tmp_path):
+    path = str(tmp_path / "old.db")
+    backend = connect(path, timeout=5)
+    assert migrations.migrate(backend, migrations=migrations.MIGRATIONS[:1]) == ["0001_initial"]
+    backend.execute(
+        "INSERT INTO dyad_day VALUES ('RUS', 'CHN', '2024-01-05', 2, 2, 0, 0, 0, 6.8, 2)"
+    )
+    backend.execute(
+        "INSERT INTO dyad_day VALUES ('RUS', 'CHN', '2024-01-20', 1, 0, 0, 1, 0, -2.0, 1)"
+    )
+    backend.close()
+    with open_store(path, settings=_settings()) as store:
+        assert migrations.applied(store.backend)[-1] == "0002_dyad_rollups"
+        month = store.backend.query("SELECT * FROM dyad_month")
+        assert month == [("RUS", "CHN", "2024-01", 3, 2, 0, 1, 0, pytest.approx(4.8), 3)]
+        assert store.backend.query("SELECT period, n_events FROM dyad_year") == [("2024", 3)]
+
+
+def test_store_newer_schema_is_refused(tmp_path):
+    path = str(tmp_path / "future.db")
+    open_store(path, settings=_settings()).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _migrations VALUES ('9999_from_the_future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as err:
+        open_store(path, settings=_settings())
+    assert err.value.code == "E503" and "9999_from_the_future" in str(err.value)
+
+
+def test_store_corrupt_file_gives_clear_error(tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not an sqlite database at all\n" * 200)
+    with pytest.raises(StoreError) as err:
+        open_store(str(path), settings=_settings())
+    assert err.value.code == "E501" and str(path) in str(err.value)
+    assert path.read_bytes().startswith(b"this is not")
+
+
+def test_store_truncated_database_gives_clear_error(tmp_path):
+    path = tmp_path / "cut.db"
+    with open_store(str(path), settings=_settings()) as store:
+        article = Article(id="a", text="t", date="2024-01-01")
+        store.write([(article, [make_event("RUS", "CHN", doc_id="a", index=i)
+                                for i in range(300)])], coder_version="v")
+    data = path.read_bytes()
+    path.write_bytes(data[:4096] + b"\x00" * 50 + data[8192:9000])
+    with pytest.raises(StoreError) as err:
+        with open_store(str(path), settings=_settings()) as store:
+            store.count("events")
+            list(store.iter_events())
+    assert err.value.code == "E501" and "cut.db" in str(err.value)
+
+
+def test_store_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as err:
+        open_store(str(path), settings=_settings())
+    assert err.value.code == "E501" and "recipes" in str(err.value)
+
+
+def test_store_readonly_missing_database(tmp_path):
+    path = tmp_path / "absent.db"
+    with pytest.raises(StoreError) as err:
+        open_store(str(path), settings=_settings(), readonly=True)
+    assert err.value.code == "E505" and not path.exists()
+
+
+def test_store_readonly_refuses_writes(tmp_path):
+    path = str(tmp_path / "ro.db")
+    open_store(path, settings=_settings()).close()
+    with open_store(path, settings=_settings(), readonly=True) as store, pytest.raises(StoreError):
+        store.write([(Article(id="a", text="t"), [])], coder_version="v")
+
+
+def _hold_lock(path: str, seconds: float) -> subprocess.Popen:
+    proc = subprocess.Popen([*HELPER, "hold-lock", path, str(seconds)], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_store_locked_database_times_out_with_clear_error(tmp_path):
+    path = str(tmp_path / "locked.db")
+    open_store(path, settings=_settings()).close()
+    holder = _hold_lock(path, 4.0)
+    try:
+        with open_store(path, settings=_settings(timeout=0.5)) as store:
+            started = time.monotonic()
+            with pytest.raises(StoreError) as err:
+                store.write([(Article(id="a", text="t"), [])], coder_version="v")
+            waited = time.monotonic() - started
+        assert err.value.code == "E502" and "0.5s" in str(err.value) and path in str(err.value)
+        assert waited >= 0.4
+    finally:
+        holder.wait()
+
+
+def test_store_locked_database_waits_for_the_other_writer(tmp_path):
+    path = str(tmp_path / "busy.db")
+    open_store(path, settings=_settings()).close()
+    holder = _hold_lock(path, 0.5)
+    try:
+        with open_store(path, settings=_settings(timeout=20)) as store:
+            store.write([(Article(id="a", text="t"), [])], coder_version="v")
+            assert store.count("articles") == 1
+    finally:
+        holder.wait()
+
+
+@pytest.mark.postgres
+def test_store_postgres_unreachable_gives_clear_error():
+    server = postgres_server()
+    url = f"postgresql://postgres:secret@127.0.0.1:{server.port}/no_such_db"
+    with pytest.raises(StoreError) as err:
+        open_store(url, settings=_settings(timeout=2))
+    assert err.value.code == "E506" and "secret" not in str(err.value)
+    assert redact_url(url) in str(err.value)
+
+
+@pytest.mark.postgres
+def test_store_postgres_migrations_and_newer_schema(tmp_path):
+    url = postgres_server().create_database("migrations_pg")
+    with open_store(url, settings=_settings()) as store:
+        assert migrations.applied(store.backend) == [n for n, _ in migrations.MIGRATIONS]
+        store.backend.execute("INSERT INTO _migrations VALUES ('9999_later', 'x')")
+    with pytest.raises(StoreError) as err:
+        open_store(url, settings=_settings())
+    assert err.value.code == "E503"
+
+
+def test_store_readers_keep_working_while_ingest_writes(tmp_path):
+    from store_helpers import make_articles, write_jsonl
+
+    db = str(tmp_path / "shared.db")
+    open_store(db, settings=_settings()).close()
+    source = write_jsonl(tmp_path / "articles.jsonl", make_articles(300))
+    writer = subprocess.Popen([*HELPER, "ingest", str(source), db, "--batch", "5",
+                               "--delay", "0.004"], stdout=subprocess.PIPE, text=True)
+    reader = subprocess.run([*HELPER, "read-loop", db, "1.5"], capture_output=True, text=True,
+                            timeout=60)
+    writer_out, _ = writer.communicate(timeout=120)
+    assert reader.returncode == 0, reader.stderr
+    assert writer.returncode == 0 and writer_out.strip() == "done"
+    import json
+
+    counts = json.loads(reader.stdout)
+    assert len(counts) > 10
+    assert counts == sorted(counts) and counts[-1] > counts[0]
+
+
+def test_store_parent_directory_missing(tmp_path):
+    with pytest.raises(StoreError) as err:
+        open_store(str(tmp_path / "no" / "such" / "dir.db"), settings=_settings())
+    assert err.value.code == "E501" and "dir.db" in str(err.value)
+
+
+def test_store_memory_database_works():
+    with open_store(":memory:", settings=_settings()) as store:
+        assert store.count("events") == 0
+        assert Path(":memory:").exists() is False
