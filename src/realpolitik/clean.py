@@ -42,6 +42,7 @@ class Category:
     weak: tuple[re.Pattern[str], ...]
     weak_needed: int
     anchored: bool
+    spare_speaker_turns: bool
 
     def matches(self, line: str, words: int) -> bool:
         """Return whether ``line`` (of ``words`` words) belongs to this category."""
@@ -88,12 +89,18 @@ class LineCleaner:
         self.related_title_max_words = int(data["related_title_max_words"])
         self.related_reason = data["categories"]["related"]["reason"]
         self.question_max_words = min(int(question["max_words"]), cap)
+        self.speaker_turn = _any_of(data["speaker_turn"], flags=0)
+        self.table_row_share = float(data["table_row_share"])
+        self.body_min_words = int(question["body_min_words"])
 
     def classify(self, line: str) -> str | None:
         """Return the reason ``line`` is furniture by its own features, or None to keep it."""
         text = line.strip()
         words = len(text.split())
+        turn = self.speaker_turn.match(text) is not None
         for category in self.categories:
+            if turn and category.spare_speaker_turns:
+                continue
             if category.matches(text, words):
                 return category.reason
         return None
@@ -133,6 +140,8 @@ class LineCleaner:
         """Return whether a line is one question put to the reader (second person, unquoted)."""
         if not text.rstrip().endswith("?") or any(mark in text for mark in self.quote_marks):
             return False
+        if self.speaker_turn.match(text):
+            return False
         body = text.rstrip()[:-1]
         if re.search(r"[.!?]\s+[A-Z]", body):
             return False
@@ -140,12 +149,24 @@ class LineCleaner:
 
     def _mark_questions(self, lines: list[_Line]) -> None:
         limit = self.question_max_words
+        body_end = self._body_end(lines)
         for index, line in enumerate(lines):
             if line.reason or line.words > limit or not self.is_reader_question(line.text):
                 continue
-            line.reason = POLL if self._is_poll(lines, index) else READER_QUESTION
-            if line.reason == POLL:
+            if self._is_poll(lines, index):
+                line.reason = POLL
                 self._mark_poll_options(lines, index + 1)
+            elif index > body_end:
+                line.reason = READER_QUESTION
+
+    def _body_end(self, lines: list[_Line]) -> int:
+        """Return the index of the last kept line that reads like article body, else -1."""
+        for index in range(len(lines) - 1, -1, -1):
+            line = lines[index]
+            body = line.reason is None and line.words >= self.body_min_words
+            if body and not line.text.rstrip().endswith("?"):
+                return index
+        return -1
 
     def _is_poll(self, lines: list[_Line], index: int) -> bool:
         first_word = lines[index].text.split()[0].lower()
@@ -179,17 +200,36 @@ class LineCleaner:
         return not SENTENCE_END.search(line.text) or line.text.endswith("?")
 
     def _mark_repeats(self, lines: list[_Line]) -> None:
+        """Drop repeated lines that stand alone (furniture injected twice).
+
+        Repeats inside a run of repeated lines, or seen more than ``clean_repeat_max_count``
+        times, are templated content (a menu of meals, an interview series) and stay; so do
+        speaker turns and table rows. A short line that does not end like a sentence loses
+        every copy; a sentence loses only its later copies.
+        """
         min_chars = self.settings.clean_repeat_min_chars
         short = self.settings.clean_repeat_max_words
         keys = [_repeat_key(line.text) for line in lines]
         counts = Counter(key for key in keys if len(key) >= min_chars)
+        most = self.settings.clean_repeat_max_count
+        repeated = [2 <= counts.get(key, 0) <= most for key in keys]
         seen: set[str] = set()
-        for line, key in zip(lines, keys, strict=True):
-            if counts.get(key, 0) < 2:
+        for index, (line, key) in enumerate(zip(lines, keys, strict=True)):
+            if not repeated[index]:
                 continue
-            if line.reason is None and (line.words <= short or key in seen):
+            isolated = not any(repeated[max(0, index - 1) : index]) and not any(
+                repeated[index + 1 : index + 2]
+            )
+            phrase = line.words <= short and not SENTENCE_END.search(line.text)
+            spared = self.speaker_turn.match(line.text) is not None or self._is_table_row(line)
+            if line.reason is None and isolated and not spared and (phrase or key in seen):
                 line.reason = REPEATED
             seen.add(key)
+
+    def _is_table_row(self, line: _Line) -> bool:
+        tokens = line.text.split()
+        figures = sum(1 for token in tokens if any(c.isdigit() for c in token) or token.isupper())
+        return figures >= self.table_row_share * len(tokens)
 
 
 def _category(name: str, spec: dict[str, Any], cap: int) -> Category:
@@ -203,6 +243,7 @@ def _category(name: str, spec: dict[str, Any], cap: int) -> Category:
         weak=weak,
         weak_needed=int(spec.get("weak_needed", 2)),
         anchored=bool(spec.get("anchored", False)),
+        spare_speaker_turns=bool(spec.get("spare_speaker_turns", False)),
     )
 
 
@@ -213,8 +254,8 @@ def _compile(item: str | dict[str, Any]) -> re.Pattern[str]:
     return re.compile(item["pattern"], flags)
 
 
-def _any_of(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+def _any_of(patterns: list[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
 def _repeat_key(text: str) -> str:

@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     clean_repeat_min_chars: int = Field(
         20, ge=1, description="Shortest line (characters) dropped when repeated in a document."
     )
+    clean_repeat_max_count: int = Field(
+        3,
+        ge=2,
+        description="Lines repeated more often than this are a template of the page (table "
+        "headers, interview questions) and stay.",
+    )
 
     # --- actors
     actor_files: list[Path] = Field(

@@ -12,17 +12,14 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from realpolitik.clean import LineCleaner, clean_article
-from realpolitik.dedupe import Deduper
 from realpolitik.errors import Errors
-from realpolitik.language import LanguageDetector
 from realpolitik.models import Article
 from realpolitik.settings import Settings
 from realpolitik.sources.context import ReadContext
 from realpolitik.sources.feed import read_feed
 from realpolitik.sources.html import read_html
 from realpolitik.sources.jsonl import read_jsonl
-from realpolitik.sources.stream import CORRUPT_ERRORS, Source, open_source
+from realpolitik.sources.stream import CORRUPT_ERRORS, Source, detail, open_source
 from realpolitik.sources.text import read_text
 from realpolitik.sources.warc import read_warc
 
@@ -56,6 +53,11 @@ def read_articles(
     on_warning: receives each coded warning (E1xx); default ``logger.warning``
     Yields: Articles with ``language`` set; duplicates and non-English articles are kept, flagged.
     """
+    # clean.py reads its rules through this package, so it is imported here, not at the top
+    from realpolitik.clean import LineCleaner, clean_article
+    from realpolitik.dedupe import Deduper
+    from realpolitik.language import LanguageDetector
+
     settings = settings or Settings()
     ctx = ReadContext(settings=settings, warn=on_warning or logger.warning)
     cleaner = LineCleaner(settings) if clean else None
@@ -111,9 +113,11 @@ def read_source(
         return
     try:
         yield from _dispatch(source, ctx)
+        damage = source.damage()
+        if damage is not None:
+            ctx.warn(Errors.E107.format(path=source.name, detail=detail(damage)))
     except CORRUPT_ERRORS as exc:
-        detail = f"{type(exc).__name__}: {exc}"
-        ctx.warn(Errors.E107.format(path=source.name, detail=detail))
+        ctx.warn(Errors.E107.format(path=source.name, detail=detail(exc)))
     finally:
         source.close()
 

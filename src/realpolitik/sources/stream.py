@@ -5,6 +5,7 @@ Nothing here holds a whole file: lines are read with a byte limit, documents wit
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import logging
@@ -20,6 +21,7 @@ from realpolitik.errors import Errors
 logger = logging.getLogger(__name__)
 
 SNIFF_BYTES = 8192
+CHUNK_BYTES = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
 WARC_MAGIC = b"WARC/"
 KINDS = ("text", "html", "jsonl", "feed", "warc")
@@ -71,6 +73,11 @@ class Source:
     compressed: bool = False
     warned: set[str] = field(default_factory=set)
 
+    def damage(self) -> BaseException | None:
+        """Return the error that cut a damaged compressed input short, if any."""
+        raw = getattr(self.stream, "raw", None)
+        return getattr(raw, "damage", None)
+
     def close(self) -> None:
         """Close the stream unless it is stdin."""
         if self.name != "<stdin>":
@@ -91,26 +98,70 @@ def open_source(path: Path | str, *, stem: str | None = None) -> Source:
         raw = open(path, "rb")  # noqa: SIM115 - closed by Source.close
         name = str(path)
         stem = stem or Path(path).name
-    stream = _peekable(raw)
-    compressed = stream.peek(2)[:2] == GZIP_MAGIC
+    stream: BinaryIO = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    compressed = stream.peek(2)[:2] == GZIP_MAGIC  # type: ignore[attr-defined]
     if compressed:
-        stream = _peekable(gzip.GzipFile(fileobj=stream, mode="rb"))  # type: ignore[arg-type]
-    source = Source(name=name, stem=stem, stream=stream, compressed=compressed)
-    source.kind = sniff(_safe_peek(stream), name=_strip_gz(name))
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+    head, error = _read_head(stream)
+    prefixed = io.BufferedReader(_Prefixed(head, stream, error), buffer_size=CHUNK_BYTES)
+    source = Source(name=name, stem=stem, stream=prefixed, compressed=compressed)
+    source.kind = sniff(head, name=_strip_gz(name))
     return source
 
 
-def _peekable(raw: BinaryIO) -> BinaryIO:
-    if isinstance(raw, io.BufferedReader):
-        return raw
-    return io.BufferedReader(raw, buffer_size=SNIFF_BYTES * 8)  # type: ignore[arg-type]
-
-
-def _safe_peek(stream: BinaryIO) -> bytes:
+def _read_head(stream: BinaryIO) -> tuple[bytes, BaseException | None]:
+    """Read the first SNIFF_BYTES in small steps, keeping what came before any damage."""
+    parts: list[bytes] = []
+    size = 0
     try:
-        return stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
-    except CORRUPT_ERRORS:
-        return b""
+        while size < SNIFF_BYTES and (part := _read1(stream, SNIFF_BYTES - size)):
+            parts.append(part)
+            size += len(part)
+    except CORRUPT_ERRORS as exc:
+        return b"".join(parts), exc
+    return b"".join(parts), None
+
+
+def _read1(stream: BinaryIO, size: int) -> bytes:
+    """Read at most ``size`` bytes with one underlying read, so data before damage is kept."""
+    read1 = getattr(stream, "read1", None)
+    return read1(size) if read1 is not None else stream.read(size)
+
+
+class _Prefixed(io.RawIOBase):
+    """A raw stream serving the sniffed head, then the rest.
+
+    Damage in the compressed rest (or met while reading the head) ends the stream as a clean
+    end of file, so no caller loses the bytes read before it; ``damage`` keeps the error.
+    """
+
+    def __init__(self, head: bytes, rest: BinaryIO, error: BaseException | None):
+        self._head = memoryview(head)
+        self._rest = rest
+        self.damage = error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        if self.damage is not None:
+            return 0
+        try:
+            data = _read1(self._rest, len(buffer))
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            self.damage = exc
+            return 0
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
 
 
 def _strip_gz(name: str) -> str:
@@ -154,16 +205,45 @@ def looks_binary(head: bytes) -> bool:
 
 
 def read_capped(source: Source, *, limit: int, warn: Warn) -> bytes:
-    """Read a whole document up to ``limit`` bytes, warning (E112, E107) when cut or truncated."""
+    """Read a whole document up to ``limit`` bytes, warning (E112, E107) when cut or truncated.
+
+    Returns: the bytes read; a damaged compressed stream gives what came before the damage.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in iter_chunks(source, warn=warn):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            warn(Errors.E112.format(path=source.name, limit=limit))
+            return b"".join(chunks)[:limit]
+    return b"".join(chunks)
+
+
+def iter_chunks(source: Source, *, warn: Warn, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Yield the stream in chunks; a damaged compressed stream ends it with an E107 warning."""
     try:
-        data = source.stream.read(limit + 1)
+        while chunk := _read1(source.stream, size):
+            yield chunk
     except CORRUPT_ERRORS as exc:
-        warn(Errors.E107.format(path=source.name, detail=_detail(exc)))
-        return b""
-    if len(data) > limit:
-        warn(Errors.E112.format(path=source.name, limit=limit))
-        return data[:limit]
-    return data
+        warn(Errors.E107.format(path=source.name, detail=detail(exc)))
+
+
+def iter_text(source: Source, *, warn: Warn) -> Iterator[str]:
+    """Yield the stream decoded as UTF-8 in chunks; bad bytes are replaced (one E106 warning)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    for chunk in iter_chunks(source, warn=warn):
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            line = lines + chunk[: exc.start].count(b"\n")
+            warn(Errors.E106.format(path=f"{source.name} line {line}", detail=exc.reason))
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            text = decoder.decode(chunk)
+        lines += chunk.count(b"\n")
+        yield text
+    yield decoder.decode(b"", final=True)
 
 
 def iter_lines(source: Source, *, limit: int, warn: Warn) -> Iterator[tuple[int, bytes]]:
@@ -185,7 +265,7 @@ def iter_lines(source: Source, *, limit: int, warn: Warn) -> Iterator[tuple[int,
                 continue
             yield line_no, line
     except CORRUPT_ERRORS as exc:
-        warn(Errors.E107.format(path=source.name, detail=_detail(exc)))
+        warn(Errors.E107.format(path=source.name, detail=detail(exc)))
 
 
 def _skip_rest_of_line(stream: BinaryIO, *, chunk: int) -> None:
@@ -206,5 +286,6 @@ def decode(data: bytes, *, source: Source, where: str, warn: Warn) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _detail(exc: BaseException) -> str:
+def detail(exc: BaseException) -> str:
+    """Return an exception as 'Type: message' for a warning."""
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

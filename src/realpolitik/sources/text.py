@@ -1,4 +1,4 @@
-"""Read a plain-text file as one article, streamed line-wise and capped at ``max_chars``."""
+"""Read a plain-text file as one article, streamed in chunks and capped at ``max_chars``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from realpolitik.errors import Errors
 from realpolitik.models import Article
 from realpolitik.sources.context import ReadContext
 from realpolitik.sources.dates import find_dateline
-from realpolitik.sources.stream import Source, decode, iter_lines
+from realpolitik.sources.stream import Source, iter_text
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,9 @@ def _read_capped_text(source: Source, ctx: ReadContext) -> str:
     limit = ctx.settings.max_chars
     parts: list[str] = []
     size = 0
-    for line_no, raw in iter_lines(source, limit=ctx.settings.max_record_bytes, warn=ctx.warn):
-        line = decode(raw, source=source, where=f" line {line_no}", warn=ctx.warn)
-        parts.append(line)
-        size += len(line)
+    for part in iter_text(source, warn=ctx.warn):
+        parts.append(part)
+        size += len(part)
         if size > limit:
             ctx.warn(Errors.E115.format(path=source.name, limit=limit))
             return "".join(parts)[:limit]

@@ -62,6 +62,9 @@ def _html_payload(record: Any, *, source: Source, number: int, ctx: ReadContext)
         ctx.warn(Errors.E112.format(path=f"{source.name} record {number}", limit=limit))
         payload = payload[:limit]
         _drain(stream)
+    elif getattr(record.raw_stream, "limit", 0) > 0:
+        detail = f"record {number} ends before its Content-Length"
+        ctx.warn(Errors.E107.format(path=source.name, detail=detail))
     return payload
 
 
