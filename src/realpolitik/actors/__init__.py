@@ -1,0 +1,13 @@
+"""Actors: the knowledge base (countries, people with dated roles, IGOs, groups, agents) and the
+resolver that turns each mention in a parsed article into a CAMEO actor."""
+
+from __future__ import annotations
+
+import logging
+
+from realpolitik.actors.kb import Entry, KnowledgeBase, Role, load_kb
+from realpolitik.actors.resolve import ActorResolver, Mention
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ActorResolver", "Entry", "KnowledgeBase", "Mention", "Role", "load_kb"]

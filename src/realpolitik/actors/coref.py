@@ -1,0 +1,176 @@
+"""Link pronouns and role nouns to the actors they refer to, within one article.
+
+A pronoun ("he", "its", "they") or role noun ("the minister", "the island", "the bloc") takes the
+nearest earlier mention, within ``Settings.actor_coref_sentences`` sentences, that agrees with it
+in kind, gender and number and meets its constraint (a title word, a country tag). Subjects are
+preferred over other mentions of the same sentence; a pronoun object never takes the subject of
+its own verb ("Lavrov praised him"). Unresolvable references are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc
+
+from realpolitik.models import Actor
+
+if TYPE_CHECKING:
+    from realpolitik.actors.resolve import ActorResolver, Mention
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
+PLURAL_AGENT_TAGS = frozenset({"NNS", "NNPS"})
+
+
+def resolve_references(
+    doc: Doc, mentions: list[Mention], resolver: ActorResolver, refs: dict[int, dict]
+) -> list[Mention]:
+    """Fill the actor and antecedent of each pronoun and role noun; drop those left unresolved.
+
+    refs: the lexicon item (lexicon.yaml pronouns / role_nouns) of each reference, by start
+    """
+    settings = resolver.settings
+    out: list[Mention] = []
+    sent_of = _sentence_index(doc, mentions)
+    for m in mentions:
+        if m.kind not in ("pronoun", "role_noun"):
+            out.append(m)
+            continue
+        info = refs.get(m.start)
+        if info is None:
+            continue
+        index = _antecedent(doc, m, out, info, sent_of, settings.actor_coref_sentences, resolver)
+        if index is None:
+            continue
+        root = _root(out, out[index])
+        actor = _copy(
+            out[index].actor,
+            doc[m.start : m.end].text,
+            settings.actor_confidence_coref,
+            info.get("role"),
+        )
+        out.append(type(m)(m.start, m.end, m.head, actor, m.kind, index, entry=root.entry))
+    return out
+
+
+def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
+    """Map token index -> sentence number for the tokens mentions start at."""
+    starts = sorted({m.start for m in mentions} | {m.head for m in mentions})
+    if not doc.has_annotation("SENT_START"):
+        return dict.fromkeys(starts, 0)
+    out, sent_no, pos = {}, 0, 0
+    for i in starts:
+        while pos <= i:
+            if pos > 0 and doc[pos].is_sent_start:
+                sent_no += 1
+            pos += 1
+        out[i] = sent_no
+    return out
+
+
+def _antecedent(
+    doc: Doc,
+    m: Mention,
+    prior: list[Mention],
+    info: dict,
+    sent_of: dict[int, int],
+    window: int,
+    resolver: ActorResolver,
+) -> int | None:
+    """Return the index into ``prior`` of the best antecedent for ``m``, or None."""
+    if info.get("number") == "pl" and m.kind == "role_noun":
+        return None
+    here = sent_of.get(m.start, 0)
+    best, best_score = None, None
+    for idx in range(len(prior) - 1, -1, -1):
+        cand = prior[idx]
+        if cand.end > m.start or cand.actor.key is None:
+            continue
+        distance = here - sent_of.get(cand.start, 0)
+        if distance > window:
+            break
+        if not _agrees(doc, m, cand, _root(prior, cand), info, resolver):
+            continue
+        if m.kind == "pronoun" and _same_clause_subject(doc, m, cand):
+            continue
+        subject = doc[cand.head].dep_ in SUBJECT_DEPS
+        score = (distance, not subject, m.start - cand.end)
+        if best_score is None or score < best_score:
+            best, best_score = idx, score
+    return best
+
+
+def _root(prior: list[Mention], m: Mention) -> Mention:
+    """Follow antecedent links back to the mention that names the actor."""
+    seen = 0
+    while m.antecedent is not None and seen < len(prior):
+        m = prior[m.antecedent]
+        seen += 1
+    return m
+
+
+def _agrees(
+    doc: Doc, m: Mention, cand: Mention, root: Mention, info: dict, resolver: ActorResolver
+) -> bool:
+    kind = root.kind
+    if m.kind == "role_noun":
+        return _role_noun_fits(root, kind, info, resolver)
+    gender, number = info.get("gender"), info.get("number")
+    if gender in ("m", "f"):
+        if kind != "person":
+            return False
+        entry = resolver.kb.entries.get(root.entry or "")
+        g = entry.gender if entry is not None else ""
+        return not g or g == gender
+    if number == "pl":
+        return kind in ("agent", "group", "demonym") and doc[cand.head].tag_ in PLURAL_AGENT_TAGS
+    return kind in ("country", "capital", "metonym", "igo", "group") or (
+        kind == "agent" and doc[cand.head].tag_ not in PLURAL_AGENT_TAGS
+    )
+
+
+def _role_noun_fits(cand: Mention, kind: str, info: dict, resolver: ActorResolver) -> bool:
+    if kind not in info.get("kinds", ()):
+        return False
+    tag = info.get("tag")
+    if tag:
+        country = resolver.kb.countries.get(cand.actor.country or "")
+        if country is None or tag not in country.tags:
+            return False
+    titles = info.get("title")
+    if titles:
+        entry = resolver.kb.entries.get(cand.entry or "")
+        if entry is None:
+            return False
+        words = " ".join(r.title.lower() for r in entry.roles)
+        return any(t in words for t in titles)
+    return True
+
+
+def _same_clause_subject(doc: Doc, m: Mention, cand: Mention) -> bool:
+    """A non-possessive object pronoun cannot take the subject of its own verb."""
+    pron = doc[m.head]
+    if pron.dep_ not in OBJECT_DEPS:
+        return False
+    verb = pron.head if pron.dep_ != "pobj" else pron.head.head
+    cand_head = doc[cand.head]
+    return cand_head.dep_ in SUBJECT_DEPS and cand_head.head == verb
+
+
+def _copy(actor: Actor, text: str, confidence: float, role: str | None) -> Actor:
+    code = actor.code
+    if role and actor.country and code == actor.country:
+        code = actor.country + role
+    return Actor(
+        text=text,
+        name=actor.name,
+        code=code,
+        country=actor.country,
+        org=actor.org,
+        role=role if role and actor.country else actor.role,
+        confidence=round(min(actor.confidence, confidence), 3),
+    )

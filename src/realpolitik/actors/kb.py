@@ -1,0 +1,402 @@
+"""The actor knowledge base: load the shipped tables and user files into one alias index.
+
+Every name the resolver can match is an alias of one or more ``Entry`` records: a country, a
+demonym, a capital, a seat of government (metonym), a city, a person with dated roles, an IGO,
+an armed group or a generic agent. ``KnowledgeBase.lookup(key)`` returns the entries of an alias
+key (``names.alias_key``); ``Entry.actor_on(date)`` gives the CAMEO actor valid on a date.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from realpolitik.actors.names import alias_key
+from realpolitik.errors import ActorError, Errors, SettingsError
+from realpolitik.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("country", "demonym", "capital", "metonym", "city", "person", "igo", "group", "agent")
+PLACE_KINDS = frozenset({"country", "demonym", "capital", "metonym", "city"})
+TRANSNATIONAL = ("IGO", "NGO", "IMG", "MNC", "NGM", "INT", "PKO", "UIS")
+REGIONS = frozenset(
+    {
+        "AFR",
+        "ASA",
+        "BLK",
+        "CRB",
+        "CAU",
+        "CFR",
+        "CAS",
+        "CEU",
+        "EIN",
+        "EAF",
+        "EEU",
+        "EUR",
+        "LAM",
+        "MEA",
+        "MDT",
+        "NAF",
+        "NMR",
+        "PGS",
+        "SCN",
+        "SAM",
+        "SAS",
+        "SEA",
+        "SAF",
+        "WAF",
+        "WST",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A dated CAMEO code of a person or named actor: valid on [start, end); "" = unbounded."""
+
+    code: str
+    title: str = ""
+    start: str = ""
+    end: str = ""
+    source: str = ""
+
+    def valid_on(self, day: str) -> bool:
+        """Return whether the role holds on ISO date ``day``."""
+        return (not self.start or self.start <= day) and (not self.end or day < self.end)
+
+
+@dataclass(slots=True, eq=False)
+class Entry:
+    """One actor the knowledge base knows, with the static code or the dated roles it carries.
+
+    kind: one of KINDS
+    code: CAMEO code for entries without dated roles (RUS, RUSGOV, IGOWSTNAT, YEMREB)
+    role: for agents, the role appended to a country (GOV, MIL, COP...)
+    roles: for people and named actors, the dated codes
+    tags: what role nouns may refer to this entry ("island", "kingdom")
+    needs_entity: match only where the parser's NER also sees an entity (ambiguous names)
+    """
+
+    id: str
+    kind: str
+    name: str
+    code: str | None = None
+    country: str | None = None
+    org: str | None = None
+    role: str | None = None
+    roles: tuple[Role, ...] = ()
+    gender: str = ""
+    tags: frozenset[str] = frozenset()
+    source: str = ""
+    needs_entity: bool = False
+    members: frozenset[str] = field(default_factory=frozenset)
+
+    def role_on(self, day: str | None) -> tuple[Role | None, bool]:
+        """Return the role valid on ``day`` (the latest if ``day`` is None) and whether it holds."""
+        if not self.roles:
+            return None, True
+        if day is None:
+            return max(self.roles, key=lambda r: (r.end == "", r.start)), True
+        valid = [r for r in self.roles if r.valid_on(day)]
+        if valid:
+            return max(valid, key=lambda r: r.start), True
+        before = [r for r in self.roles if r.end and r.end <= day]
+        return (max(before, key=lambda r: r.end) if before else None), False
+
+
+@dataclass(slots=True)
+class Alias:
+    """A surface form of one or more entries; ``exact`` aliases must match case (US, AU)."""
+
+    text: str
+    entries: list[Entry]
+    exact: bool = False
+
+
+class KnowledgeBase:
+    """All actor entries and the alias index the resolver matches against."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.aliases: dict[str, Alias] = {}
+        self.countries: dict[str, Entry] = {}
+        self.orgs_by_code: dict[str, str] = {}
+        self.surnames: dict[str, list[Entry]] = defaultdict(list)
+        self._keys_of: dict[str, set[str]] = defaultdict(set)
+
+    # --- building -------------------------------------------------------------------------
+    def add(self, entry: Entry, aliases: Iterable[str], *, override: bool = False) -> None:
+        """Add ``entry`` under each alias; ``override`` replaces what the aliases meant before."""
+        old = self.entries.get(entry.id)
+        if old is not None and old is not entry:
+            self.remove(entry.id)
+        self.entries[entry.id] = entry
+        if entry.kind == "country":
+            self.countries[entry.code or entry.id] = entry
+        if entry.kind == "igo" and entry.code and entry.org:
+            self.orgs_by_code.setdefault(entry.code, entry.org)
+        for text in aliases:
+            self.add_alias(text, entry, override=override)
+
+    def add_alias(self, text: str, entry: Entry, *, override: bool = False) -> None:
+        """Index ``entry`` under the surface form ``text``."""
+        text = text.strip()
+        if not text:
+            return
+        key = alias_key(text)
+        alias = self.aliases.get(key)
+        if alias is None or override:
+            alias = self.aliases[key] = Alias(text, [], exact=_is_exact(text))
+        if not any(e is entry for e in alias.entries):
+            alias.entries.append(entry)
+        self._keys_of[entry.id].add(key)
+        if entry.kind == "person" and " " not in key:
+            self.surnames[key].append(entry)
+
+    def remove(self, entry_id: str) -> None:
+        """Remove an entry and its aliases."""
+        entry = self.entries.pop(entry_id, None)
+        if entry is None:
+            return
+        for key in self._keys_of.pop(entry_id, ()):
+            alias = self.aliases.get(key)
+            if alias is None:
+                continue
+            alias.entries = [e for e in alias.entries if e is not entry]
+            if not alias.entries:
+                del self.aliases[key]
+        for key, people in list(self.surnames.items()):
+            if any(e is entry for e in people):
+                self.surnames[key] = [e for e in people if e is not entry]
+
+    # --- reading --------------------------------------------------------------------------
+    def lookup(self, key: str) -> list[Entry]:
+        """Return the entries of an alias key (empty when unknown)."""
+        alias = self.aliases.get(key)
+        return alias.entries if alias else []
+
+    def country_name(self, code: str | None) -> str | None:
+        """Return the canonical name of a country code."""
+        entry = self.countries.get(code or "")
+        return entry.name if entry else None
+
+    def split_code(self, code: str | None) -> tuple[str | None, str | None, str | None]:
+        """Split a CAMEO code into (country, org, role)."""
+        if not code:
+            return None, None, None
+        head = code[:3]
+        if head in self.countries:
+            return head, None, code[3:6] or None
+        org = self.orgs_by_code.get(code)
+        if org is None:
+            for n in range(len(code) - 3, 2, -3):
+                if code[:n] in self.orgs_by_code:
+                    org = self.orgs_by_code[code[:n]]
+                    return None, org, code[n : n + 3] or None
+        if org is None and (head in TRANSNATIONAL or head in REGIONS):
+            org = code
+        return None, org, None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def _is_exact(text: str) -> bool:
+    """Short all-capital aliases (US, AU, IS, PA) must match case exactly."""
+    if len(text) > 12 or not text.isupper():
+        return False
+    return 0 < len(_NOT_LETTERS.sub("", text)) <= 5
+
+
+# --- loading -----------------------------------------------------------------------------
+
+DATA = "realpolitik.actors.data"
+TABLES = (
+    "countries.tsv",
+    "names.tsv",
+    "igos.tsv",
+    "people.tsv",
+    "roles.tsv",
+    "agents.tsv",
+    "groups.tsv",
+)
+
+
+def read_table(name: str, *, path: Path | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) of a shipped TSV table with a header after its comment lines.
+
+    Raises: SettingsError E003 when the table is missing, E002 for a malformed line.
+    """
+    try:
+        text = (
+            path.read_text(encoding="utf-8")
+            if path
+            else resources.files(DATA).joinpath(name).read_text(encoding="utf-8")
+        )
+    except (FileNotFoundError, OSError) as exc:
+        raise SettingsError(Errors.E003.format(path=path or name)) from exc
+    header: list[str] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = cells
+            continue
+        if len(cells) != len(header):
+            raise SettingsError(
+                Errors.E002.format(
+                    path=path or name,
+                    line=number,
+                    detail=f"{len(cells)} cells, header has {len(header)}",
+                )
+            )
+        yield number, dict(zip(header, cells, strict=True))
+
+
+def load_kb(
+    settings: Settings | None = None, *, files: Iterable[Path] | None = None
+) -> KnowledgeBase:
+    """Load the shipped tables, then the user files of ``settings.actor_files`` and ``files``.
+
+    Raises: SettingsError E002/E003 for a broken shipped table; ActorError E301/E302 for a
+    user file.
+    """
+    from realpolitik.actors.userfile import load_actor_file
+
+    settings = settings or Settings()
+    kb = KnowledgeBase()
+    _load_countries(kb)
+    _load_igos(kb)
+    _load_people(kb)
+    _load_groups(kb)
+    _load_agents(kb)
+    for path in [*settings.actor_files, *(files or [])]:
+        load_actor_file(kb, Path(path))
+    logger.debug("actor knowledge base: %d entries, %d aliases", len(kb), len(kb.aliases))
+    return kb
+
+
+def _load_countries(kb: KnowledgeBase) -> None:
+    for _, row in read_table("countries.tsv"):
+        code = row["code"]
+        entry = Entry(
+            f"country/{code}",
+            "country",
+            row["name"],
+            code=code,
+            country=code,
+            tags=frozenset(row["tags"].split()),
+            source=row["source"],
+        )
+        kb.add(entry, [row["name"]])
+    derived: dict[tuple[str, str], Entry] = {}
+    for number, row in read_table("names.tsv"):
+        kind, country, code = row["kind"], row["country"], row["code"]
+        base = kb.countries.get(country)
+        if base is None or kind not in PLACE_KINDS:
+            raise SettingsError(
+                Errors.E002.format(
+                    path="names.tsv",
+                    line=number,
+                    detail=f"unknown country {country!r} or kind {kind!r}",
+                )
+            )
+        if kind == "country":
+            kb.add_alias(row["text"], base)
+            continue
+        ident = (kind, code if kind in ("demonym", "capital") else f"{code}/{row['text']}")
+        entry = derived.get(ident)
+        if entry is None:
+            name = base.name if kind == "demonym" else row["text"]
+            entry = derived[ident] = Entry(
+                f"{kind}/{ident[1]}",
+                kind,
+                name,
+                code=code,
+                country=country,
+                role=code[3:6] or None,
+                tags=base.tags,
+                source=row["source"],
+                needs_entity=kind == "city",
+            )
+            kb.entries[entry.id] = entry
+        kb.add_alias(row["text"], entry)
+
+
+def _load_igos(kb: KnowledgeBase) -> None:
+    for _, row in read_table("igos.tsv"):
+        entry = Entry(
+            f"igo/{row['org']}/{row['name']}",
+            "igo",
+            row["name"],
+            code=row["code"],
+            org=row["org"],
+            source=row["source"],
+            members=frozenset(row["members"].split()),
+        )
+        kb.add(entry, [row["name"], *row["aliases"].split("|")])
+
+
+def _load_people(kb: KnowledgeBase) -> None:
+    roles: dict[str, list[Role]] = defaultdict(list)
+    for _, row in read_table("roles.tsv"):
+        roles[row["person"]].append(
+            Role(row["code"], row["title"], row["start"], row["end"], row["source"])
+        )
+    for _, row in read_table("people.tsv"):
+        pid = row["id"]
+        entry = Entry(
+            f"person/{pid}",
+            "person",
+            row["name"],
+            country=row["country"] or None,
+            roles=tuple(roles.get(pid, ())),
+            gender=row["gender"],
+            source=row["source"],
+        )
+        kb.add(entry, [row["name"], *filter(None, row["aliases"].split("|"))])
+
+
+def _load_groups(kb: KnowledgeBase) -> None:
+    for _, row in read_table("groups.tsv"):
+        country, org, _ = kb.split_code(row["code"])
+        entry = Entry(
+            f"group/{row['name']}",
+            "group",
+            row["name"],
+            code=row["code"],
+            country=row["country"] or country,
+            org=org if not row["country"] else None,
+            role=row["role"] or None,
+            source=row["source"],
+        )
+        kb.add(entry, [row["name"], *filter(None, row["aliases"].split("|"))])
+
+
+def _load_agents(kb: KnowledgeBase) -> None:
+    by_role: dict[str, Entry] = {}
+    for _, row in read_table("agents.tsv"):
+        role = row["role"]
+        entry = by_role.get(role)
+        if entry is None:
+            entry = by_role[role] = Entry(
+                f"agent/{role}", "agent", role, role=role, source=row["source"]
+            )
+            kb.entries[entry.id] = entry
+        if not kb.aliases.get(alias_key(row["text"])):
+            kb.add_alias(row["text"], entry)
+
+
+def check_user_entry(path: Path, name: str, detail: str) -> ActorError:
+    """Return the coded error for a bad user entry (raised by the caller)."""
+    return ActorError(Errors.E302.format(path=path, entry=name, detail=detail))
