@@ -86,20 +86,23 @@ class Pipeline:
         mentions = self.resolver(doc, date=article.date)
         index = MentionIndex(mentions)
         events: list[Event] = []
+        history: list = []  # matched clauses so far, for event anaphora ("such proposals")
         for number, sent in enumerate(doc.sents):
-            if self.settings.prefilter and not self.may_hold_event(sent, index):
+            if self.settings.prefilter and not self.may_hold_event(sent, index, history):
                 continue
             events.extend(
                 self.coder.code_sentence(
-                    sent, index, doc_id=article.id, sentence_index=number, date=article.date
+                    sent, index, doc_id=article.id, sentence_index=number, date=article.date,
+                    history=history,
                 )
             )
         return events
 
-    def may_hold_event(self, sent: Span, index: MentionIndex) -> bool:
-        """Cheap pre-filter: an event needs two different actors in its sentence."""
+    def may_hold_event(self, sent: Span, index: MentionIndex, history: list | None = None) -> bool:
+        """Cheap pre-filter: an event needs two different actors in its sentence, or one actor
+        and an earlier event its reaction may refer to."""
         keys = {m.actor.key for m in index.in_span(sent)}
-        return len(keys) >= 2
+        return len(keys) >= 2 or (len(keys) == 1 and bool(history))
 
     def pipe(
         self,

@@ -110,20 +110,62 @@ def _own_subjects(verb: Token) -> tuple[list[Token], bool]:
     passive = False
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS:
-            subjects.extend(expand_conj(child))
+            subjects.extend(_with_comitatives(expand_conj(child)))
             passive = passive or child.dep_ == "nsubjpass"
         elif child.dep_ == "auxpass":
             passive = True
     return subjects, passive
 
 
+def _comitatives(token: Token) -> list[Token]:
+    """Return co-agents joined by "along with" / "together with" ("China, along with Brazil")."""
+    out: list[Token] = []
+    nodes = list(token.children)
+    nodes += [g for c in token.children if c.dep_ == "punct" for g in c.children]  # ", along with"
+    for child in nodes:
+        if child.dep_ != "prep":
+            continue
+        word = child.lower_
+        inner = [c for c in child.children if c.dep_ == "prep" and c.lower_ == "with"]
+        modifiers = {c.lower_ for c in child.children if c.dep_ == "advmod"}
+        if word in {"along", "together"} and inner:
+            out.extend(_pobjs(inner[0]))
+        elif word == "with" and modifiers & {"along", "together"}:
+            out.extend(_pobjs(child))
+    return out
+
+
+def _with_comitatives(subjects: list[Token]) -> list[Token]:
+    extra = [c for subject in subjects for c in _comitatives(subject)]
+    return subjects + [t for t in extra if t not in subjects]
+
+
 def _inherited_subjects(verb: Token) -> tuple[list[Token], Token | None]:
-    """Find the subject a verb shares with the verb it hangs from (conj, xcomp, relcl)."""
+    """Find the subject a verb shares with the verb it hangs from (conj, xcomp, relcl).
+
+    A participle conjoined to a verb of another form ("critiquing X's efforts to expand ...
+    and accusing it") is a parse slip: its subject is that of the nearest participle above it.
+    """
     node = verb
-    for _ in range(4):
+    for _ in range(6):
         dep, head = node.dep_, node.head
         if head is node:
             return [], None
+        if dep in {"advcl", "conj"} and node.tag_ == "VBG" and head.dep_ == "relcl":
+            # "..., which has stretched ..., praising X": skip the relative clause
+            node = next((a for a in head.head.ancestors if a.pos_ == "VERB"), head)
+            subjects, _ = _own_subjects(node)
+            if subjects:
+                return subjects, node
+            continue
+        if dep == "conj" and node.tag_ == "VBG" and head.tag_ != "VBG":
+            twin = next((a for a in head.ancestors if a.tag_ == "VBG" and a.pos_ == "VERB"), None)
+            if twin is not None:
+                subjects, _ = _own_subjects(twin)
+                if subjects:
+                    return subjects, twin
+                node = twin
+                continue
         if dep == "relcl":  # "the country that invaded X": the modified noun is the subject
             return expand_conj(head), head
         if dep == "acl" and node.tag_ == "VBG":  # "Russia, accusing X of ...": participle
@@ -158,6 +200,9 @@ def verbal_clause(verb: Token) -> Clause:
         elif child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
             clause.xcomp = child
     clause.particles.extend(_collect_preps(verb, clause.preps))
+    for word in ("along", "together"):
+        if word in clause.particles:  # "China, along with Brazil, has been advocating"
+            subjects = subjects + [t for t in clause.preps.pop("with", []) if t not in subjects]
     for obj in clause.objects:
         _collect_preps(obj, clause.preps)
     if passive:

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from realpolitik.coder.attributes import event_date, find_amount, find_fatalities
-from realpolitik.coder.clauses import Clause, expand_conj, nominal_clause, sentence_clauses
+from realpolitik.coder.clauses import (
+    Clause,
+    expand_conj,
+    nominal_clause,
+    sentence_clauses,
+    verbal_clause,
+)
 from realpolitik.coder.lexicon import DEFAULT_TARGET_PREPS, Lexicon, Pattern
 from realpolitik.coder.modality import is_negated, modality
 from realpolitik.models import Actor, Event, Evidence, Location
@@ -27,6 +33,9 @@ ACTOR_CHILD_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "npad
 PLACE_PREPS = frozenset({"in", "near", "at", "outside", "inside", "across", "off", "around"})
 PLACE_KINDS = frozenset({"city", "capital", "country", "place", "region"})
 RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
+# Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
+# by the United States", "waters around Taiwan", "cities in Ukraine".
+FOLLOWED_PREPS = frozenset({"of", "by", "around", "near", "off", "in", "along", "inside"})
 
 
 @dataclass
@@ -95,7 +104,8 @@ class EventCoder:
         if mention is not None:
             return [mention]
         if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
-            return self.actors_of(token.head.head, index, depth + 1)
+            antecedent = index.at(token.head.head)  # "the country that ...": the noun itself
+            return [antecedent] if antecedent is not None else []
         if depth > 2:
             return []
         found: list = []
@@ -103,7 +113,7 @@ class EventCoder:
             if child.dep_ in ACTOR_CHILD_DEPS:
                 for node in expand_conj(child):
                     found.extend(self.actors_of(node, index, depth + 1))
-            elif child.dep_ == "prep" and child.lower_ == "of" and not found:
+            elif child.dep_ == "prep" and child.lower_ in FOLLOWED_PREPS and not found:
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
                     for node in expand_conj(pobj):
                         found.extend(self.actors_of(node, index, depth + 1))
@@ -115,7 +125,19 @@ class EventCoder:
             found.extend(self.actors_of(token, index))
         return _unique(found)
 
+    def is_violent(self, token: Token) -> bool:
+        """Return True for a noun naming a violent act ("strikes", "invasion", "shelling")."""
+        patterns = self.lexicon.by_noun.get(token.lemma_.lower(), [])
+        return any(p.code[:2] in self.lexicon.violent_roots for p in patterns)
+
+    def agents_of_act(self, token: Token, index: MentionIndex) -> list:
+        """Return the agents of a nominal act: "Israeli strikes", "Russia's invasion"."""
+        return self._side(nominal_clause(token).subjects, index)
+
     def _targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        acts = [t for t in clause.objects if self.is_violent(t)] if not pattern.objects else []
+        if acts and clause.kind == "verbal":  # "condemned the strikes on Yemen": the strikers
+            return _unique([m for act in acts for m in self.agents_of_act(act, index)])
         if pattern.prep:
             found = self._side([t for p in pattern.prep for t in clause.preps.get(p, [])], index)
             if found:
@@ -126,12 +148,36 @@ class EventCoder:
                 return found
         if not pattern.prep:
             preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.preps.get(p, [])]
-            return self._side(preps, index)
+            found = self._side(preps, index)
+            if found:
+                return found
+        return self._free_relative_targets(clause, index)
+
+    def _free_relative_targets(self, clause: Clause, index: MentionIndex) -> list:
+        """Read "condemned what he described as provocations by X": the target is X."""
+        for child in clause.predicate.children:
+            if child.dep_ == "ccomp" and any(t.lower_ == "what" for t in child.children):
+                for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ == "as"):
+                    pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+                    found = self._side(pobjs, index)
+                    if found:
+                        return found
         return []
+
+    def _inverse_sides(self, clause: Clause, index: MentionIndex) -> tuple[list, list]:
+        """For "X drew criticism from Y" / "X sparked anger in Y": Y is the source, X the target."""
+        experiencers: list[Token] = []
+        for obj in clause.objects:
+            experiencers += [c for c in obj.children if c.dep_ == "poss"]
+        for prep in ("from", "in", "among", "of"):
+            experiencers += clause.preps.get(prep, [])
+        undergoers = clause.objects if clause.passive else clause.subjects
+        return self._side(experiencers, index), self._side(undergoers, index)
 
     # --- patterns ---------------------------------------------------------------------------
     def _object_lemmas(self, clause: Clause) -> set[str]:
         lemmas = {t.lemma_.lower() for t in clause.objects}
+        lemmas |= {t.lemma_.lower() for t in clause.preps.get("with", [])}  # "met with rejection"
         if not clause.objects:  # "appealed for aid", "called for a ceasefire"
             lemmas |= {t.lemma_.lower() for toks in clause.preps.values() for t in toks}
         for obj in clause.objects:  # "a new package of military aid", "further arms sales"
@@ -173,9 +219,10 @@ class EventCoder:
             if node.head is node:
                 break
             node = node.head
-            subjects = [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}]
-            if subjects:
-                return self._side(subjects, index)
+            if node.pos_ in {"VERB", "AUX"}:
+                found = self._side(verbal_clause(node).subjects, index)
+                if found:
+                    return found
         return []
 
     def _code(self, pattern: Pattern, clause: Clause, negated: bool, mood: str) -> str:
@@ -186,16 +233,42 @@ class EventCoder:
                 code = mapped
         return code
 
-    def match_clause(self, clause: Clause, index: MentionIndex) -> Match | None:
+    def _antecedent_agents(
+        self, nouns: list[Token], sources: list, history: list[Match]
+    ) -> list:
+        """Resolve "rejected such proposals" / "condemned the decision" to an earlier source."""
+        anaphors = [
+            t for t in nouns
+            if t.lemma_.lower() in self.lexicon.anaphoric_nouns
+            and any(c.lower_ in self.lexicon.anaphoric_determiners for c in t.children)
+        ]
+        if not anaphors:
+            return []
+        keys = {_actor_key(m) for m in sources}
+        for earlier in reversed(history):
+            agents = [m for m in earlier.sources if _actor_key(m) not in keys]
+            if agents:
+                return agents
+        return []
+
+    def match_clause(
+        self, clause: Clause, index: MentionIndex, history: list[Match] | None = None
+    ) -> Match | None:
         """Match one clause to a pattern and its actors, or return None."""
         pattern = self.match_pattern(clause)
         if pattern is None:
             return None
-        sources = self._inherit_subjects(clause, index)
-        targets = self._targets(clause, pattern, index)
+        if pattern.inverse:
+            sources, targets = self._inverse_sides(clause, index)
+        else:
+            sources = self._inherit_subjects(clause, index)
+            targets = self._targets(clause, pattern, index)
         if not targets and clause.xcomp is not None:  # "refused to meet X"
-            inner = _clause_for(clause.xcomp)
+            inner = verbal_clause(clause.xcomp)
             targets = self._targets(inner, pattern, index) or self._side(inner.objects, index)
+        if not targets and history:
+            anaphors = clause.objects if not pattern.inverse or clause.passive else clause.subjects
+            targets = self._antecedent_agents(anaphors, sources, history)
         negated = is_negated(clause)
         mood = modality(clause, self.lexicon, pattern_modality=pattern.modality)
         code = self._code(pattern, clause, negated, mood)
@@ -206,7 +279,9 @@ class EventCoder:
             trigger += [t for t in clause.objects if t.lemma_.lower() in pattern.objects]
         return Match(clause, pattern, sources, targets, code, negated, mood, sorted(trigger))
 
-    def sentence_matches(self, sent: Span, index: MentionIndex) -> list[Match]:
+    def sentence_matches(
+        self, sent: Span, index: MentionIndex, history: list[Match] | None = None
+    ) -> list[Match]:
         """Return every matched clause of a sentence, verbal first, then event nouns."""
         matches: list[Match] = []
         handled_xcomp: set[int] = set()
@@ -219,7 +294,7 @@ class EventCoder:
                 inner = by_verb.get(clause.xcomp.i)
                 if inner is not None and self.match_pattern(inner) is not None:
                     continue  # "pledged to send aid": code the complement as an intention
-            match = self.match_clause(clause, index)
+            match = self.match_clause(clause, index, history)
             if match is None:
                 continue
             if clause.xcomp is not None and match.pattern.xcomp:
@@ -234,10 +309,31 @@ class EventCoder:
                 and token.i not in used
                 and token.lemma_.lower() in self.lexicon.by_noun
             ):
-                match = self.match_clause(nominal_clause(token), index)
+                match = self._nominal_match(token, index, by_verb, history)
                 if match is not None:
                     matches.append(match)
         return matches
+
+    def _nominal_match(
+        self,
+        noun: Token,
+        index: MentionIndex,
+        by_verb: dict[int, Clause],
+        history: list[Match] | None,
+    ) -> Match | None:
+        """Match an event noun; in a verb's adjunct ("crossed ... in an incursion") it shares
+        the verb's subject and targets."""
+        clause = nominal_clause(noun)
+        in_pp = noun.dep_ == "pobj" and noun.head.dep_ == "prep"
+        governor = noun.head.head if in_pp else None
+        host = by_verb.get(governor.i) if governor is not None else None
+        adjunct = noun.head.lower_ in {"in", "with", "during"}
+        if not clause.subjects and host is not None and adjunct:
+            clause.subjects = list(host.subjects)
+            for prep, tokens in host.preps.items():
+                if tokens and tokens[0] is not noun:
+                    clause.preps.setdefault(prep, []).extend(tokens)
+        return self.match_clause(clause, index, history)
 
     def code_sentence(
         self,
@@ -247,11 +343,15 @@ class EventCoder:
         doc_id: str,
         sentence_index: int,
         date: str | None,
+        history: list[Match] | None = None,
     ) -> list[Event]:
-        """Return the events of one sentence."""
+        """Return the events of one sentence; ``history`` collects the article's matches so far."""
         events: list[Event] = []
         seen: set[str] = set()
-        for match in self.sentence_matches(sent, index):
+        matches = self.sentence_matches(sent, index, history)
+        if history is not None:
+            history.extend(m for m in matches if m.sources)
+        for match in matches:
             for event in self._events(match, sent, index, doc_id, sentence_index, date):
                 if event.event_id not in seen:
                     seen.add(event.event_id)
@@ -356,12 +456,6 @@ class EventCoder:
             base -= 0.05
         actor_conf = min(source.actor.confidence, target.actor.confidence)
         return round(max(0.05, min(0.99, base * (0.5 + 0.5 * actor_conf))), 3)
-
-
-def _clause_for(verb: Token) -> Clause:
-    from realpolitik.coder.clauses import verbal_clause
-
-    return verbal_clause(verb)
 
 
 def _clause_text(clause: Clause) -> str:

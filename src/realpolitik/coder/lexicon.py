@@ -49,6 +49,7 @@ class PatternSpec(BaseModel):
     negated_code: str | None = Field(default=None, pattern=r"^\d{2,4}$")
     modality: str | None = None
     passive_by: bool = True
+    inverse: bool = False
     note: str | None = None
 
     @field_validator("verbs", "nouns", "object", "prep", "particle", "xcomp", mode="before")
@@ -81,6 +82,7 @@ class Pattern:
     negated_code: str | None
     modality: str | None
     source_file: str
+    inverse: bool = False
 
     @property
     def specificity(self) -> int:
@@ -106,6 +108,9 @@ class Lexicon:
     report_verbs: frozenset[str] = frozenset()
     hypothetical_markers: frozenset[str] = frozenset()
     implied_event_verbs: frozenset[str] = frozenset()
+    anaphoric_nouns: frozenset[str] = frozenset()
+    anaphoric_determiners: frozenset[str] = frozenset()
+    violent_roots: frozenset[str] = frozenset()
 
     def add(self, pattern: Pattern) -> None:
         self.patterns.append(pattern)
@@ -169,6 +174,7 @@ def _compile(spec: PatternSpec, classes: dict[str, frozenset[str]], path: str) -
         negated_code=spec.negated_code,
         modality=spec.modality,
         source_file=path,
+        inverse=spec.inverse,
     )
 
 
@@ -233,4 +239,7 @@ def _load_settings(lexicon: Lexicon, data: dict) -> None:
     lexicon.report_verbs |= _words(data, "report_verbs")
     lexicon.hypothetical_markers |= _words(data, "hypothetical_markers")
     lexicon.implied_event_verbs |= _words(data, "implied_event_verbs")
+    lexicon.anaphoric_nouns |= _words(data, "anaphoric_nouns")
+    lexicon.anaphoric_determiners |= _words(data, "anaphoric_determiners")
+    lexicon.violent_roots |= _words(data, "violent_roots")
     lexicon.intent_map.update({str(k): str(v) for k, v in (data.get("intent_map") or {}).items()})
