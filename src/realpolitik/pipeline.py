@@ -40,7 +40,10 @@ class Pipeline:
         )
         self.resolver = ActorResolver(self.nlp, settings=self.settings)
         self.coder = EventCoder(
-            self.lexicon, self.ontology, min_confidence=self.settings.min_confidence
+            self.lexicon,
+            self.ontology,
+            min_confidence=self.settings.min_confidence,
+            require_actors=self.settings.require_actors,
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
 
@@ -88,11 +91,16 @@ class Pipeline:
         events: list[Event] = []
         history: list = []  # matched clauses so far, for event anaphora ("such proposals")
         for number, sent in enumerate(doc.sents):
-            if self.settings.prefilter and not self.may_hold_event(sent, index, history):
+            prefilter = self.settings.prefilter and self.settings.require_actors
+            if prefilter and not self.may_hold_event(sent, index, history):
                 continue
             events.extend(
                 self.coder.code_sentence(
-                    sent, index, doc_id=article.id, sentence_index=number, date=article.date,
+                    sent,
+                    index,
+                    doc_id=article.id,
+                    sentence_index=number,
+                    date=article.date,
                     history=history,
                 )
             )

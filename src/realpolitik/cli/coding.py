@@ -240,12 +240,13 @@ def evaluate_cmd(
     ] = False,
 ) -> None:
     """Score the coder against a gold set; the last line holds the figures."""
-    from realpolitik.evaluate import EventReport, evaluate_file
+    from realpolitik.evaluate import EventReport, evaluate_file, is_penta_file
 
     def run() -> None:
         if not gold.is_file():
             raise CLIError(Errors.E101.format(path=gold))
-        pipeline = _load_pipeline(Settings())
+        # Penta-class gold carries no actors: it scores event types, so actors are not required.
+        pipeline = _load_pipeline(Settings(require_actors=not is_penta_file(gold)))
 
         def code(items: list[tuple[str, str | None, str]]) -> list[list[Event]]:
             articles = [Article(id=doc_id, text=text, date=date) for text, date, doc_id in items]

@@ -91,11 +91,17 @@ class EventCoder:
     """Turn parsed sentences plus actor mentions into Events."""
 
     def __init__(
-        self, lexicon: Lexicon, ontology: Ontology, *, min_confidence: float = 0.0
+        self,
+        lexicon: Lexicon,
+        ontology: Ontology,
+        *,
+        min_confidence: float = 0.0,
+        require_actors: bool = True,
     ) -> None:
         self.lexicon = lexicon
         self.ontology = ontology
         self.min_confidence = min_confidence
+        self.require_actors = require_actors
 
     # --- actors -----------------------------------------------------------------------------
     def actors_of(self, token: Token, index: MentionIndex, depth: int = 0) -> list:
@@ -233,12 +239,11 @@ class EventCoder:
                 code = mapped
         return code
 
-    def _antecedent_agents(
-        self, nouns: list[Token], sources: list, history: list[Match]
-    ) -> list:
+    def _antecedent_agents(self, nouns: list[Token], sources: list, history: list[Match]) -> list:
         """Resolve "rejected such proposals" / "condemned the decision" to an earlier source."""
         anaphors = [
-            t for t in nouns
+            t
+            for t in nouns
             if t.lemma_.lower() in self.lexicon.anaphoric_nouns
             and any(c.lower_ in self.lexicon.anaphoric_determiners for c in t.children)
         ]
@@ -372,6 +377,11 @@ class EventCoder:
                 for other in match.sources[1:]
                 if _actor_key(other) != _actor_key(first)
             ]
+        if not pairs and not self.require_actors:
+            clause = match.clause
+            sources = match.sources or [_placeholder(clause.subjects, clause.predicate)]
+            targets = match.targets or [_placeholder(clause.objects, clause.predicate)]
+            pairs = [(sources[0], targets[0])]
         return pairs
 
     def _events(
@@ -409,8 +419,8 @@ class EventCoder:
                     event_id=Event.make_id(
                         doc_id,
                         sentence_index,
-                        source.actor.code or source.actor.key,
-                        target.actor.code or target.actor.key,
+                        source.actor.code or source.actor.key or source.actor.text,
+                        target.actor.code or target.actor.key or target.actor.text,
                         info.code,
                     ),
                     doc_id=doc_id,
@@ -461,6 +471,29 @@ class EventCoder:
 def _clause_text(clause: Clause) -> str:
     tokens = list(clause.predicate.subtree)
     return clause.predicate.doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+@dataclass
+class Placeholder:
+    """An unresolved side of a clause, used only when actors are not required."""
+
+    start: int
+    end: int
+    head: int
+    actor: Actor
+    kind: str = "unresolved"
+
+
+def _placeholder(tokens: list[Token], predicate: Token) -> Placeholder:
+    """Stand in for a missing actor with the clause's own noun phrase (or nothing)."""
+    if not tokens:
+        return Placeholder(
+            predicate.i, predicate.i + 1, predicate.i, Actor(text="", confidence=0.2)
+        )
+    head = tokens[0]
+    start, end = head.left_edge.i, min(head.right_edge.i + 1, head.left_edge.i + 8)
+    text = head.doc[start:end].text
+    return Placeholder(start, end, head.i, Actor(text=text, confidence=0.2))
 
 
 def _char_span(doc: Doc, mention) -> list[int]:  # noqa: ANN001
