@@ -9,12 +9,12 @@ exception carries ``.code``.
 from __future__ import annotations
 
 import logging
-from enum import Enum
+from enum import StrEnum
 
 logger = logging.getLogger(__name__)
 
 
-class _Coded(str, Enum):
+class _Coded(StrEnum):
     """A message template whose code is prefixed when it is formatted."""
 
     def format(self, **kwargs: object) -> str:  # type: ignore[override]
@@ -47,6 +47,7 @@ class Errors(_Coded):
     E202 = "spaCy model {name!r} metadata mismatch: expected {expected}, found {found}"
     E301 = "Actor file {path}: {detail}"
     E302 = "Actor file {path} entry {entry!r}: {detail}"
+    E303 = "Date {value!r} is not YYYY-MM-DD"
     E401 = "Lexicon {path} pattern {pattern!r}: {detail}"
     E402 = "Lexicon {path}: unknown CAMEO code {code!r} in pattern {pattern!r}"
     E501 = "Database {path} is not a realpolitik store or is corrupt ({detail})"
@@ -59,15 +60,30 @@ class Errors(_Coded):
     E508 = "Cannot write export {path} ({detail})"
     E601 = "Unknown actor {actor!r}"
     E602 = "Request too large: {size} bytes, limit {limit}"
+    E603 = "Invalid cursor {cursor!r}: pass the next_cursor value of the previous page unchanged"
+    E604 = "Unknown event {event_id!r}"
+    E605 = "Too many requests from {client}; retry after {seconds}s"
+    E606 = "Authentication required for non-local client {client}: send 'Authorization: Bearer <token>' or open /?token=<token> once"
+    E607 = "Refusing to bind {host} without a token: pass --token or set REALPOLITIK_API_TOKEN (or bind 127.0.0.1)"
+    E608 = "Invalid request: {detail}"
+    E609 = "Text to code is {size} characters long, limit {limit}"
+    E610 = "Host {host!r} is not served here; open the dashboard at http://127.0.0.1:{port}/"
+    E611 = "Dashboard asset {name!r} is not installed; run `make install` (it installs the npm packages)"
+    E612 = "Query stopped after {ms} ms; narrow it (a date range, an actor or a dyad) and retry"
     E901 = "Nothing could be read from {paths}"
     E902 = "Gold file {path} line {line}: {detail}"
     E903 = "Unknown CAMEO code {code!r}"
+    # E7xx: distributed (the Spark job and the `spark` command)
+    E701 = "Output {path} already exists; pass --overwrite to replace it"
+    E702 = "Spark support is not installed ({detail}); install it with: pip install 'realpolitik[spark]'"
+    E703 = "Spark job arguments: {detail}"
 
 
 class Warnings(_Coded):
     W101 = "{path}: {detail}"
     W201 = "Article {doc_id}: language {language!r} is not English; kept, not coded"
     W202 = "Article {doc_id} duplicates {original}; not coded again"
+    W301 = "Actor file {path} line {line}: {detail}; skipped"
     W401 = "Article {doc_id}: coding failed ({detail}); article skipped"
     W501 = "Article {doc_id}: event {event_id} is already stored for article {other}; event skipped"
     W502 = "Article {doc_id}: date {value!r} is not YYYY-MM-DD; events kept, not aggregated"

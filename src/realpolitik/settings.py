@@ -96,10 +96,42 @@ class Settings(BaseSettings):
     actor_files: list[Path] = Field(
         default_factory=list, description="User actor YAML files laid over the built-in tables."
     )
+    actor_confidence_name: float = Field(
+        0.95, ge=0, le=1, description="Confidence of an actor matched by a full name or code."
+    )
+    actor_confidence_short: float = Field(
+        0.85, ge=0, le=1,
+        description="Confidence of a surname-only person, a demonym or a bare capital.",
+    )
+    actor_confidence_outside_role: float = Field(
+        0.5, ge=0, le=1,
+        description="Confidence of a person named outside the dates of any role (coded as country).",
+    )
+    actor_confidence_coref: float = Field(
+        0.75, ge=0, le=1, description="Confidence of a pronoun or role noun resolved by coreference."
+    )
+    actor_coref_sentences: int = Field(
+        3, ge=0, description="Sentences back a pronoun or role noun may look for its antecedent."
+    )
+    actor_capital_as_government: bool = Field(
+        False,
+        description="Code a capital used as an actor (\"Moscow said\") as the government (RUSGOV) "
+        "instead of the country (RUS).",
+    )
+    actor_keep_unresolved: bool = Field(
+        True, description="Keep names the parser sees but the knowledge base lacks as unresolved mentions."
+    )
 
     # --- coder
+    require_actors: bool = Field(
+        True,
+        description="Emit only events between two resolved actors; when off, a clause with a "
+        "pattern but unresolved sides is still coded, its missing actors left without a code "
+        "(used to score event types on gold sets that carry no actors).",
+    )
     lexicon_files: list[Path] = Field(
-        default_factory=list, description="User verb/phrase lexicon YAML files added to the built-in one."
+        default_factory=list,
+        description="User verb/phrase lexicon YAML files added to the built-in one.",
     )
     min_confidence: float = Field(
         0.0, ge=0, le=1, description="Events below this confidence are dropped."
@@ -150,3 +182,25 @@ class Settings(BaseSettings):
         1_000_000, ge=1, description="Largest request body the API accepts."
     )
     page_limit: int = Field(500, ge=1, description="Most rows one API page returns.")
+    rate_limit_per_second: float = Field(
+        50.0, ge=0, description="Requests per second each API client may sustain; 0 turns the "
+        "rate limit off."
+    )
+    rate_limit_burst: int = Field(
+        200, ge=1, description="Requests an API client may send at once before being throttled."
+    )
+    api_search_max_chars: int = Field(
+        200, ge=1, description="Longest text-search or actor-search string the API accepts."
+    )
+    api_code_max_chars: int = Field(
+        100_000, ge=1, description="Longest article text POST /api/code codes."
+    )
+    web_assets_dir: Path | None = Field(
+        None,
+        description="Folder holding node_modules/ with the dashboard's npm packages (cytoscape, "
+        "swagger-ui-dist); default: the checkout beside the package, then the working directory.",
+    )
+    api_query_ms: int = Field(
+        3000, ge=1, description="Longest an API request may spend in one SQLite query before it "
+        "is stopped with error E612."
+    )
