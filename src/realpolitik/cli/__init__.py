@@ -8,6 +8,7 @@ import logging
 import realpolitik.cli.ingest_cmds  # noqa: F401
 import realpolitik.cli.store_cmds  # noqa: F401
 from realpolitik.cli import coding  # noqa: E402,F401
+import realpolitik.cli.spark_cmds  # noqa: F401
 from realpolitik.cli.app import app
 
 __all__ = ["app", "main"]
