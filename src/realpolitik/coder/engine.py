@@ -170,6 +170,22 @@ class EventCoder:
                         return found
         return []
 
+    def _governing_recipients(self, verb: Token, index: MentionIndex) -> list:
+        """Find the recipient named by the clause a participle hangs from: "X continues to be
+        a military supplier to Taiwan, recently approving $567 million in aid"."""
+        heads = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]
+        nouns = [n for h in heads for n in h.children if n.dep_ in {"attr", "dobj"}]
+        nouns += [c for n in list(nouns) for c in n.children if c.dep_ == "conj"]
+        pobjs = [
+            p
+            for n in nouns
+            for prep in n.children
+            if prep.dep_ == "prep" and prep.lower_ in {"to", "for"}
+            for p in prep.children
+            if p.dep_ == "pobj"
+        ]
+        return self._side(pobjs, index)
+
     def _inverse_sides(self, clause: Clause, index: MentionIndex) -> tuple[list, list]:
         """For "X drew criticism from Y" / "X sparked anger in Y": Y is the source, X the target."""
         experiencers: list[Token] = []
@@ -186,10 +202,15 @@ class EventCoder:
         lemmas |= {t.lemma_.lower() for t in clause.preps.get("with", [])}  # "met with rejection"
         if not clause.objects:  # "appealed for aid", "called for a ceasefire"
             lemmas |= {t.lemma_.lower() for toks in clause.preps.values() for t in toks}
-        for obj in clause.objects:  # "a new package of military aid", "further arms sales"
-            lemmas |= {c.lemma_.lower() for c in obj.children if c.dep_ in {"compound", "amod"}}
-            for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"):
-                lemmas |= {c.lemma_.lower() for c in prep.children if c.dep_ == "pobj"}
+        for obj in clause.objects:  # "a new package of military aid", "$567 million in aid"
+            nodes = [obj] + [c for c in obj.children if c.dep_ in {"nummod", "quantmod"}]
+            for node in nodes:
+                lemmas |= {
+                    c.lemma_.lower() for c in node.children if c.dep_ in {"compound", "amod"}
+                }
+                for prep in (c for c in node.children if c.dep_ == "prep"):
+                    if prep.lower_ in {"of", "in", "worth"}:
+                        lemmas |= {c.lemma_.lower() for c in prep.children if c.dep_ == "pobj"}
         return lemmas
 
     def _fits(self, clause: Clause, pattern: Pattern, objects: set[str]) -> bool:
@@ -271,6 +292,8 @@ class EventCoder:
         if not targets and clause.xcomp is not None:  # "refused to meet X"
             inner = verbal_clause(clause.xcomp)
             targets = self._targets(inner, pattern, index) or self._side(inner.objects, index)
+        if not targets and clause.predicate.dep_ == "advcl" and clause.predicate.tag_ == "VBG":
+            targets = self._governing_recipients(clause.predicate.head, index)
         if not targets and history:
             anaphors = clause.objects if not pattern.inverse or clause.passive else clause.subjects
             targets = self._antecedent_agents(anaphors, sources, history)
