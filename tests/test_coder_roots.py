@@ -221,6 +221,7 @@ CASES: dict[str, list[tuple]] = {
 OBJECT_OWNER = "engine: with an object-constrained pattern the target is not taken from the object's possessor/modifier"
 PREP_OF_POBJ = "engine: a preposition hanging from a prepositional object ('on alert AGAINST X') is not collected"
 PATTERN_MODALITY = "engine: a pattern's modality (intended) overrides the clause's hypothetical 'would ... if'"
+WITH_OBJECT = "engine: when a 'with' phrase meets the object constraint, the direct object is not used as the target"
 ENGINE_GAPS: dict[str, str] = {
     "Iran freed a French citizen.": OBJECT_OWNER,
     "Israel rejected Egypt's ceasefire proposal.": OBJECT_OWNER,
@@ -230,6 +231,8 @@ ENGINE_GAPS: dict[str, str] = {
     "Palestinian prisoners went on hunger strike against Israel.": PREP_OF_POBJ,
     "North Korea put its forces on alert against South Korea.": PREP_OF_POBJ,
     "Canada would offer aid to Haiti if the fighting stops.": PATTERN_MODALITY,
+    "North Korea threatened South Korea with a nuclear attack.": WITH_OBJECT,
+    "Turkey could threaten Greece with military force.": WITH_OBJECT,
 }
 
 
