@@ -3,48 +3,20 @@
 from __future__ import annotations
 
 import gzip
-import io
 import shutil
 from pathlib import Path
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
+from ingest_helpers import FIXTURES, OTHER_PAGE, PAGE, write_warc
 from realpolitik.settings import Settings
 from realpolitik.sources import read_articles
 from realpolitik.sources.stream import sniff
-
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-PAGE = (FIXTURES / "page.html").read_bytes()
-OTHER_PAGE = (
-    PAGE.replace(b"Finland", b"Latvia")
-    .replace(b"Estonia", b"Lithuania")
-    .replace(b"gas terminal", b"rail bridge")
-)
 
 
 def _read(paths, **options):
     warnings: list[str] = []
     return list(read_articles(paths, on_warning=warnings.append, **options)), warnings
-
-
-def write_warc(path: Path, records: list[tuple[str, str, bytes]], *, compress: bool = True) -> None:
-    """Write a WARC of (url, content type, payload) response records plus one request record."""
-    with open(path, "wb") as handle:
-        writer = WARCWriter(handle, gzip=compress)
-        request = writer.create_warc_record(
-            "https://ledger.example/", "request", payload=io.BytesIO(b"GET / HTTP/1.0\r\n\r\n")
-        )
-        writer.write_record(request)
-        for url, content_type, payload in records:
-            headers = StatusAndHeaders(
-                "200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1"
-            )
-            record = writer.create_warc_record(
-                url, "response", payload=io.BytesIO(payload), http_headers=headers
-            )
-            writer.write_record(record)
 
 
 def test_sources_html_text_metadata_and_cleaning() -> None:

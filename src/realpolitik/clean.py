@@ -172,12 +172,18 @@ class LineCleaner:
         first_word = lines[index].text.split()[0].lower()
         if first_word not in self.yes_no_starts:
             return False
-        neighbours = lines[max(0, index - 1) : index + 2]
+        after = index + 1
+        while after < len(lines) and self._is_option(lines[after]):
+            after += 1
+        neighbours = [*lines[max(0, index - 1) : index + 1], *lines[after : after + 1]]
         return any(self.poll_words.search(line.text) for line in neighbours)
+
+    def _is_option(self, line: _Line) -> bool:
+        return line.words <= self.option_max_words and not SENTENCE_END.search(line.text)
 
     def _mark_poll_options(self, lines: list[_Line], start: int) -> None:
         for line in lines[start:]:
-            if line.reason or line.words > self.option_max_words or SENTENCE_END.search(line.text):
+            if line.reason or not self._is_option(line):
                 return
             line.reason = POLL
 
@@ -205,7 +211,7 @@ class LineCleaner:
         Repeats inside a run of repeated lines, or seen more than ``clean_repeat_max_count``
         times, are templated content (a menu of meals, an interview series) and stay; so do
         speaker turns and table rows. A short line that does not end like a sentence loses
-        every copy; a sentence loses only its later copies.
+        every copy; a sentence, or a line doubled in place, loses only its later copies.
         """
         min_chars = self.settings.clean_repeat_min_chars
         short = self.settings.clean_repeat_max_words
@@ -217,10 +223,10 @@ class LineCleaner:
         for index, (line, key) in enumerate(zip(lines, keys, strict=True)):
             if not repeated[index]:
                 continue
-            isolated = not any(repeated[max(0, index - 1) : index]) and not any(
-                repeated[index + 1 : index + 2]
-            )
-            phrase = line.words <= short and not SENTENCE_END.search(line.text)
+            neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+            isolated = not any(repeated[i] and keys[i] != key for i in neighbours)
+            doubled = any(keys[i] == key for i in neighbours)
+            phrase = line.words <= short and not SENTENCE_END.search(line.text) and not doubled
             spared = self.speaker_turn.match(line.text) is not None or self._is_table_row(line)
             if line.reason is None and isolated and not spared and (phrase or key in seen):
                 line.reason = REPEATED

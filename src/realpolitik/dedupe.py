@@ -1,7 +1,7 @@
-"""Find exact and near-duplicate articles within one run (content hash and 64-bit SimHash).
+"""Find exact and near-duplicate articles within one run (content hash and MinHash with LSH).
 
-A ``Deduper`` belongs to the run that made it: no module-level cache, so memory goes when
-the run ends.
+A ``Deduper`` belongs to the run that made it: no module-level cache, so its memory (one
+content hash and one 256-byte MinHash signature per original article) goes when the run ends.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-BITS = 64
+PERMUTATIONS = 64
+BANDS = 16
 SHINGLE = 3
+PRIME = 4_294_967_291  # the largest prime below 2**32: signatures fit in uint32
 _WORD = re.compile(r"\w+")
 
 
@@ -32,21 +34,33 @@ def content_hash(words: list[str]) -> str:
     return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
 
 
-def simhash(words: list[str], *, shingle: int = SHINGLE) -> int:
-    """Return the 64-bit SimHash of the word ``shingle``-grams of ``words``."""
-    grams = max(1, len(words) - shingle + 1)
+def shingles(words: list[str], *, size: int = SHINGLE) -> np.ndarray:
+    """Return the distinct 32-bit hashes of the word ``size``-grams of ``words``."""
+    count = max(1, len(words) - size + 1)
     digests = b"".join(
-        hashlib.blake2b(" ".join(words[i : i + shingle]).encode("utf-8"), digest_size=8).digest()
-        for i in range(grams)
+        hashlib.blake2b(" ".join(words[i : i + size]).encode("utf-8"), digest_size=4).digest()
+        for i in range(count)
     )
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(grams, BITS)
-    majority = bits.sum(axis=0) * 2 > grams
-    return int.from_bytes(np.packbits(majority).tobytes(), "big")
+    return np.unique(np.frombuffer(digests, dtype=np.uint32)).astype(np.uint64)
 
 
-def hamming(left: int, right: int) -> int:
-    """Return the number of differing bits."""
-    return (left ^ right).bit_count()
+class MinHasher:
+    """Signatures whose share of equal entries estimates the Jaccard similarity of two sets."""
+
+    def __init__(self, *, permutations: int = PERMUTATIONS, seed: int = 1):
+        generator = np.random.default_rng(seed)
+        self.a = generator.integers(1, PRIME, size=permutations, dtype=np.uint64)
+        self.b = generator.integers(0, PRIME, size=permutations, dtype=np.uint64)
+
+    def signature(self, hashes: np.ndarray) -> np.ndarray:
+        """Return the MinHash signature (uint32) of a set of 32-bit hashes."""
+        values = (np.outer(hashes, self.a) + self.b) % PRIME
+        return values.min(axis=0).astype(np.uint32)
+
+
+def similarity(left: np.ndarray, right: np.ndarray) -> float:
+    """Return the estimated Jaccard similarity of two signatures."""
+    return float(np.count_nonzero(left == right)) / len(left)
 
 
 class Deduper:
@@ -54,12 +68,13 @@ class Deduper:
 
     def __init__(self, settings: Settings | None = None):
         settings = settings or Settings()
-        self.max_bits = settings.dedupe_near_bits
+        self.threshold = settings.dedupe_near_threshold
         self.min_words = settings.dedupe_min_words
-        self.bands = self.max_bits + 1
-        self.band_width = -(-BITS // self.bands)
+        self.hasher = MinHasher()
+        self.rows = PERMUTATIONS // BANDS
         self._exact: dict[str, str] = {}
-        self._buckets: defaultdict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+        self._signatures: dict[str, np.ndarray] = {}
+        self._buckets: defaultdict[tuple[int, bytes], list[str]] = defaultdict(list)
 
     def check(self, doc_id: str, text: str) -> str | None:
         """Return the id of the article ``text`` duplicates, else remember it and return None."""
@@ -71,23 +86,29 @@ class Deduper:
         if len(words) < self.min_words:
             self._exact[digest] = doc_id
             return None
-        fingerprint = simhash(words)
-        original = self._near(fingerprint)
+        signature = self.hasher.signature(shingles(words))
+        keys = self._band_keys(signature)
+        original = self._near(signature, keys)
         self._exact[digest] = original or doc_id
         if original is None:
-            for key in self._band_keys(fingerprint):
-                self._buckets[key].append((fingerprint, doc_id))
+            self._signatures[doc_id] = signature
+            for key in keys:
+                self._buckets[key].append(doc_id)
         return original
 
-    def _near(self, fingerprint: int) -> str | None:
-        for key in self._band_keys(fingerprint):
-            for other, doc_id in self._buckets.get(key, ()):
-                if hamming(fingerprint, other) <= self.max_bits:
+    def _near(self, signature: np.ndarray, keys: list[tuple[int, bytes]]) -> str | None:
+        seen: set[str] = set()
+        for key in keys:
+            for doc_id in self._buckets.get(key, ()):
+                if doc_id in seen:
+                    continue
+                seen.add(doc_id)
+                if similarity(signature, self._signatures[doc_id]) >= self.threshold:
                     return doc_id
         return None
 
-    def _band_keys(self, fingerprint: int) -> list[tuple[int, int]]:
-        mask = (1 << self.band_width) - 1
+    def _band_keys(self, signature: np.ndarray) -> list[tuple[int, bytes]]:
+        rows = self.rows
         return [
-            (band, fingerprint >> (band * self.band_width) & mask) for band in range(self.bands)
+            (band, signature[band * rows : (band + 1) * rows].tobytes()) for band in range(BANDS)
         ]

@@ -64,11 +64,12 @@ class Settings(BaseSettings):
     language_sample_chars: int = Field(
         3000, ge=100, description="Characters of an article read to identify its language."
     )
-    dedupe_near_bits: int = Field(
-        4,
-        ge=0,
-        le=16,
-        description="Most differing SimHash bits (of 64) for two articles to be near-duplicates.",
+    dedupe_near_threshold: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="Least estimated Jaccard similarity of two articles' word 3-gram sets for "
+        "them to be near-duplicates.",
     )
     dedupe_min_words: int = Field(
         30, ge=1, description="Fewest words an article needs to be checked for near-duplicates."
