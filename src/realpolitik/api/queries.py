@@ -1,0 +1,195 @@
+"""Read-only event queries the store's own filter does not cover: cursors, countries, text search.
+
+Every value reaches SQL as a bound parameter; only fixed column names and fixed operators are
+written into the statement text. Pages are ordered newest first by (day, event_id) and walked
+with a keyset cursor, so page 1,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from realpolitik.errors import APIError, Errors
+from realpolitik.store.rows import EVENT_COLUMNS
+from realpolitik.store.store import Store
+
+logger = logging.getLogger(__name__)
+
+_SELECT = ", ".join(EVENT_COLUMNS)
+_ORDER = " ORDER BY day DESC NULLS LAST, event_id DESC"
+
+Cursor = tuple[str | None, str]
+"""(day, event_id) of the last row of a page; the next page starts after it."""
+
+
+@dataclass
+class EventQuery:
+    """What ``GET /api/events`` asks for; every filter is optional and they combine with AND.
+
+    actor: either side's key (country, else org); source, target: that side's key
+    dyad: two keys, events between them in either direction
+    country, org: either side's country (ISO alpha-3) or organisation
+    cameo: a CAMEO code or any code under it (``11`` = the whole root, ``111`` and its children)
+    quad_classes: QuadClass values (1-4) to keep
+    text: words that must occur in the sentence (case-insensitive substring)
+    """
+
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    dyad: tuple[str, str] | None = None
+    country: str | None = None
+    org: str | None = None
+    cameo: str | None = None
+    root: str | None = None
+    quad_classes: Sequence[int] = field(default_factory=tuple)
+    since: date | None = None
+    until: date | None = None
+    text: str | None = None
+
+    def where(self) -> list[tuple[list[str], list[Any]]]:
+        """Return the query as arms (SQL conditions and parameters) whose union is the answer.
+
+        A dyad becomes two arms, one per direction, so each reads the (source, target, day)
+        index in day order instead of sorting every event of the pair.
+        """
+        terms: list[str] = []
+        params: list[Any] = []
+        simple = (
+            ("source_key = ?", self.source), ("target_key = ?", self.target),
+            ("root = ?", self.root),
+            ("day >= ?", self.since and self.since.isoformat()),
+            ("day <= ?", self.until and self.until.isoformat()),
+        )
+        for sql, value in simple:
+            if value is not None:
+                terms.append(sql)
+                params.append(value)
+        either = (("key", self.actor), ("country", self.country), ("org", self.org))
+        for column, value in either:
+            if value is not None:
+                terms.append(f"(source_{column} = ? OR target_{column} = ?)")
+                params += [value, value]
+        if self.cameo:
+            terms.append("(cameo = ? OR cameo LIKE ?)")
+            params += [self.cameo, self.cameo + "%"]
+        if self.quad_classes:
+            terms.append(f"quad_class IN ({', '.join('?' for _ in self.quad_classes)})")
+            params += list(self.quad_classes)
+        if self.text:
+            terms.append("LOWER(sentence) LIKE ? ESCAPE '\\'")
+            params.append("%" + like_escape(self.text.lower()) + "%")
+        if not self.dyad:
+            return [(terms, params)]
+        a, b = self.dyad
+        directions = [(a, b)] if a == b else [(a, b), (b, a)]
+        return [
+            (["source_key = ?", "target_key = ?", *terms], [s, t, *params]) for s, t in directions
+        ]
+
+
+def like_escape(text: str) -> str:
+    """Escape LIKE wildcards so ``text`` matches literally (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def encode_cursor(day: str | None, event_id: str) -> str:
+    """Return an opaque cursor for the row (day, event_id)."""
+    raw = json.dumps([day, event_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Cursor:
+    """Return the (day, event_id) a cursor stands for.
+
+    Raises: APIError E603 if the cursor was not made by :func:`encode_cursor`.
+    """
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        day, event_id = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError):
+        raise APIError(Errors.E603.format(cursor=cursor[:80])) from None
+    if not isinstance(event_id, str) or not (day is None or isinstance(day, str)):
+        raise APIError(Errors.E603.format(cursor=cursor[:80]))
+    return day, event_id
+
+
+def _after(cursor: Cursor) -> tuple[str, list[Any]]:
+    """Return the condition selecting rows after ``cursor`` in newest-first order."""
+    day, event_id = cursor
+    if day is None:
+        return "(day IS NULL AND event_id < ?)", [event_id]
+    return "(day < ? OR (day = ? AND event_id < ?) OR day IS NULL)", [day, day, event_id]
+
+
+def event_page(
+    store: Store, query: EventQuery, *, limit: int, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Return one page of matching event rows (newest first) and the cursor of the next page.
+
+    limit: rows in the page; the next cursor is None on the last page
+    Raises: APIError E603 (bad cursor); StoreError E501, E502.
+    """
+    after = _after(decode_cursor(cursor)) if cursor else None
+    selects: list[str] = []
+    params: list[Any] = []
+    for terms, values in query.where():
+        if after:
+            terms = [*terms, after[0]]
+            values = [*values, *after[1]]
+        selects.append(f"SELECT {_SELECT} FROM events WHERE {' AND '.join(terms) or '1 = 1'}")
+        params += values
+    sql = " UNION ALL ".join(selects) + _ORDER + " LIMIT ?"
+    rows = store.backend.query(sql, [*params, limit + 1])
+    page = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in rows[:limit]]
+    more = len(rows) > limit
+    last = page[-1] if page else None
+    return page, encode_cursor(last["day"], last["event_id"]) if more and last else None
+
+
+def event_by_id(store: Store, event_id: str) -> dict[str, Any] | None:
+    """Return the ``events`` row ``event_id``, or None."""
+    rows = store.events_by_id([event_id])
+    return rows[0] if rows else None
+
+
+def actor_keys(store: Store) -> dict[str, int]:
+    """Return every actor key in the dyad aggregates with its event count (as either side)."""
+    counts: dict[str, int] = {}
+    sql = "SELECT {side}, SUM(n_events) FROM dyad_year GROUP BY {side}"
+    for side in ("source", "target"):
+        for key, n in store.backend.query(sql.format(side=side)):
+            counts[key] = counts.get(key, 0) + int(n)
+    return counts
+
+
+def actor_exists(store: Store, key: str) -> bool:
+    """Return True when ``key`` is either side of a stored dyad."""
+    sql = "SELECT 1 FROM dyad_year WHERE source = ? OR target = ? LIMIT 1"
+    return bool(store.backend.query(sql, (key, key)))
+
+
+def actor_names(store: Store, keys: Sequence[str]) -> dict[str, str]:
+    """Return a display name per key, as coded for an actor with that key.
+
+    Prefers a mention coded without a role (the country or organisation itself).
+    """
+    sql = (
+        "SELECT source_name FROM events WHERE source_key = ? AND source_name IS NOT NULL{role} "
+        "LIMIT 1"
+    )
+    names: dict[str, str] = {}
+    for key in keys:
+        for role in (" AND source_role IS NULL", ""):
+            rows = store.backend.query(sql.format(role=role), (key,))
+            if rows:
+                names[key] = rows[0][0]
+                break
+    return names
