@@ -79,6 +79,9 @@ GENERIC_NAME_WORDS = frozenset(
     }
 )
 MAX_AGENT_WORDS = 4
+ALT_NAME = re.compile(r"[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}")
+LEGACY_CODES = {"KSV": "XKX", "ROM": "ROU", "TMP": "TLS", "MTN": "MNE", "ZAR": "COD"}
+TRANSNATIONAL_PREFIXES = ("IMG", "IGO", "NGO", "NGM", "MNC")
 THE_NAME = re.compile(r"(Republic|Kingdom|United|Federal|Democratic|Islamic|State|People)\S* \S")
 PAREN = re.compile(r"\s*\([^)]*\)")
 
@@ -153,7 +156,7 @@ def capitals_from(text: str) -> list[str]:
     for part in re.split(r";", text):
         name = PAREN.sub("", part).strip().strip(",")
         for alt in re.findall(r"\(([^)]*)\)", part):
-            out += [a.strip() for a in alt.split(",") if re.fullmatch(r"[A-Z][\w' -]+", a.strip())]
+            out += [a.strip() for a in alt.split(",") if ALT_NAME.fullmatch(a.strip())]
         if name and not name.lower().startswith(("no official", "administered")):
             out += [n.strip() for n in re.split(r",(?! D\.C\.)", name) if n.strip()]
     return out
@@ -316,6 +319,8 @@ def parse_factbook_name(raw: str) -> tuple[str, list[str]]:
     The Factbook capitalises the family name; it may come first (XI Jinping).
     """
     words = raw.split()
+    while len(words) > 2 and words[0].endswith(".") and len(words[0]) > 2:
+        words = words[1:]  # honorifics: "Sr. Gen. MIN AUNG HLAING"
     caps = [
         i
         for i, w in enumerate(words)
@@ -516,10 +521,10 @@ def build_agents(shared: Path) -> list[list[str]]:
     return list(rows.values())
 
 
-def build_groups(shared: Path) -> list[list[str]]:
+def build_groups(shared: Path, countries: dict[str, dict]) -> list[list[str]]:
     """Return armed non-state groups from Phoenix MilNonState with curated fixes and additions."""
     curated = read_yaml("groups.yaml")
-    fixes = curated.get("fixes", {})
+    fixes = {k.replace("_", " ").strip(): v for k, v in curated.get("fixes", {}).items()}
     rows = []
     for entry in read_petrarch(shared / "phoenix" / "Phoenix.MilNonState.actors.txt"):
         code = entry.codes[0].code if entry.codes else ""
@@ -527,7 +532,10 @@ def build_groups(shared: Path) -> list[list[str]]:
         code = fixes.get(name, code)
         if not code or code == "DROP" or len(code) < 6:
             continue
-        country = code[:3] if code[:3] not in {"IMG", "IGO", "NGO"} else ""
+        code = LEGACY_CODES.get(code[:3], code[:3]) + code[3:]
+        if code[:3] not in countries and not code.startswith(TRANSNATIONAL_PREFIXES):
+            continue
+        country = code[:3] if code[:3] in countries else ""
         aliases = [n for n in entry.names[1:] if len(n) > 3]
         rows.append(
             [
@@ -637,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
     write_tsv(
         "groups.tsv",
         ["name", "aliases", "code", "country", "role", "source"],
-        build_groups(facts),
+        build_groups(facts, countries),
         note="armed non-state groups: converted from Phoenix.MilNonState "
         "(MIT, START TOPS names) plus curated fixes",
     )

@@ -86,6 +86,11 @@ def _antecedent(
         return None
     here = sent_of.get(m.start, 0)
     best, best_score = None, None
+    barred = {
+        _root(prior, c).entry or id(c)
+        for c in prior
+        if m.kind == "pronoun" and c.end <= m.start and _same_clause_subject(doc, m, c)
+    }
     for idx in range(len(prior) - 1, -1, -1):
         cand = prior[idx]
         if cand.end > m.start or cand.actor.key is None:
@@ -95,7 +100,7 @@ def _antecedent(
             break
         if not _agrees(doc, m, cand, _root(prior, cand), info, resolver):
             continue
-        if m.kind == "pronoun" and _same_clause_subject(doc, m, cand):
+        if (_root(prior, cand).entry or id(cand)) in barred:
             continue
         subject = doc[cand.head].dep_ in SUBJECT_DEPS
         score = (distance, not subject, m.start - cand.end)

@@ -112,11 +112,15 @@ class Entry:
 
 @dataclass(slots=True)
 class Alias:
-    """A surface form of one or more entries; ``exact`` aliases must match case (US, AU)."""
+    """A name of one or more entries; ``exact`` aliases must match case (US, AU).
+
+    forms: every surface spelling that folds to this alias key ("Türkiye", "Turkiye")
+    """
 
     text: str
     entries: list[Entry]
     exact: bool = False
+    forms: set[str] = field(default_factory=set)
 
 
 class KnowledgeBase:
@@ -153,6 +157,7 @@ class KnowledgeBase:
         alias = self.aliases.get(key)
         if alias is None or override:
             alias = self.aliases[key] = Alias(text, [], exact=_is_exact(text))
+        alias.forms.add(text)
         if not any(e is entry for e in alias.entries):
             alias.entries.append(entry)
         self._keys_of[entry.id].add(key)

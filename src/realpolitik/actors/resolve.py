@@ -125,11 +125,12 @@ class ActorResolver:
         """Index every alias, role noun and pronoun (and accent-free spellings) for matching."""
         phrases: list[tuple[str, str]] = []
         for key, alias in self.kb.aliases.items():
-            phrases.append((alias.text, key))
-            if not alias.text.isascii():
+            for form in alias.forms:
+                phrases.append((form, key))
+                if "'" in form:
+                    phrases.append((form.replace("'", "\u2019"), key))
+            if not key.isascii() or not all(f.isascii() for f in alias.forms):
                 phrases.append((key, key))
-            if "'" in alias.text:
-                phrases.append((alias.text.replace("'", "\u2019"), key))
         for key in self.role_nouns:
             phrases += [
                 (key, ROLE_NOUN_KEY + key),
@@ -237,6 +238,11 @@ class ActorResolver:
         i = 0
         while i < len(hits):
             group = [hits[i]]
+            owned = self._role_noun_of_country(doc, hits, i)
+            if owned is not None:
+                mentions.append(self._mention(doc, owned, date))
+                i += 2
+                continue
             if hits[i].kind in ("pronoun", "role_noun"):
                 mentions.append(self._reference(doc, hits[i]))
                 i += 1
@@ -274,6 +280,17 @@ class ActorResolver:
             )
         return False
 
+    def _role_noun_of_country(self, doc: Doc, hits: list[_Hit], i: int) -> list[_Hit] | None:
+        """Read "the government of Japan" as an agent compound, not as a reference."""
+        hit = hits[i]
+        role = hit.info.get("role") if hit.kind == "role_noun" else None
+        agent = self.kb.entries.get(f"agent/{role}") if role else None
+        if agent is None:
+            return None
+        as_agent = _Hit(hit.start, hit.end, "agent", entry=agent)
+        tail = self._agent_country(doc, [as_agent], hits, i)
+        return [as_agent, hits[tail]] if tail is not None else None
+
     def _agent_country(self, doc: Doc, group: list[_Hit], hits: list[_Hit], i: int) -> int | None:
         """Return the index of a country hit attached as "agent of/from/in [the] COUNTRY"."""
         if any(h.kind != "agent" for h in group) or i + 1 >= len(hits):
@@ -299,7 +316,7 @@ class ActorResolver:
             mod = mods[-1]
             actor = self._modifier_actor(doc, mod, text, agents)
             kind = "agent" if agents and mod.kind not in ("igo", "group") else mod.kind
-            head_hit = agents[-1] if agents and agents[-1].start > mod.start else mod
+            head_hit = agents[-1] if agents else mod
             if kind == "capital" and not agents and self._locative(doc, start, end):
                 kind = "city"
         else:

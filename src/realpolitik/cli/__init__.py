@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 # Command modules register their commands on `app` when imported (one line each).
+import realpolitik.cli.actor_cmds  # noqa: F401
 import realpolitik.cli.api_cmds  # noqa: F401
 import realpolitik.cli.ingest_cmds  # noqa: F401
 import realpolitik.cli.store_cmds  # noqa: F401
