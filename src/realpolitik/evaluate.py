@@ -177,8 +177,15 @@ class PentaReport:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
+    def labels(self) -> list[int]:
+        """Return the classes present in the gold set or in the predictions."""
+        present = {label for label, row in self.confusion.items() if sum(row.values())}
+        present |= {g for row in self.confusion.values() for g, n in row.items() if n}
+        return sorted(present - {NO_EVENT})
+
+    @property
     def macro_f1(self) -> float:
-        labels = sorted(self.confusion)
+        labels = self.labels
         return sum(self.f1(label) for label in labels) / len(labels) if labels else 0.0
 
 

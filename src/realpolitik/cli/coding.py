@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import logging
 import sys
@@ -56,9 +57,15 @@ CSV_COLUMNS = [
 
 
 def _load_pipeline(settings: Settings):  # noqa: ANN202 - Pipeline
+    """Return the process's loaded pipeline for these settings (loading takes seconds)."""
+    return _cached_pipeline(settings.model_dump_json())
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_pipeline(settings_json: str):  # noqa: ANN202 - Pipeline
     import realpolitik
 
-    return realpolitik.load(settings)
+    return realpolitik.load(Settings.model_validate_json(settings_json))
 
 
 def _settings(**overrides: object) -> Settings:

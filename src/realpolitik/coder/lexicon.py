@@ -16,6 +16,7 @@ from realpolitik.errors import Errors, LexiconError
 logger = logging.getLogger(__name__)
 
 DATA_PACKAGE = "realpolitik.coder.data"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
 DEFAULT_TARGET_PREPS: tuple[str, ...] = (
     "with",
     "to",
@@ -132,7 +133,7 @@ class Lexicon:
 
 def _read_yaml(path: Path | str, text: str) -> dict:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0

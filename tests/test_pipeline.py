@@ -1,0 +1,92 @@
+"""The pipeline end to end: the seed page, events' evidence, modality, stable ids, batching."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from realpolitik.models import Article, event_json_schema
+
+
+def triples(events):
+    return {(e.source.key, e.target.key, e.root) for e in events if not e.negated}
+
+
+@pytest.fixture(scope="module")
+def seed_events(pipeline, shared_dir):
+    from realpolitik.clean import LineCleaner, clean_article
+
+    text = (shared_dir / "examples" / "seed_article.txt").read_text(encoding="utf-8")
+    article = clean_article(Article(id="seed", text=text, date="2024-10-14"), LineCleaner())
+    return article, pipeline(article)
+
+
+def test_pipeline_seed_has_the_expected_dyads(seed_events):
+    _, events = seed_events
+    found = triples(events)
+    assert ("RUS", "CHN", "05") in found
+    assert ("RUS", "USA", "11") in found
+    assert ("USA", "TWN", "07") in found
+
+
+def test_pipeline_seed_aid_amount_and_no_event_from_dropped_lines(seed_events):
+    article, events = seed_events
+    aid = [e for e in events if (e.source.key, e.target.key, e.root) == ("USA", "TWN", "07")]
+    assert aid[0].amount is not None and aid[0].amount.value == 567_000_000
+    assert aid[0].amount.currency == "USD"
+    dropped = {d.text.strip() for d in article.dropped}
+    assert dropped, "the cleaner should drop the page furniture"
+    assert all(e.sentence.strip() not in dropped for e in events)
+    assert not any(e.source.key == e.target.key for e in events)
+
+
+def test_pipeline_events_validate_and_explain_themselves(seed_events):
+    article, events = seed_events
+    schema = event_json_schema()
+    for event in events:
+        jsonschema.validate(json.loads(event.to_json()), schema)
+        assert event.evidence.pattern and event.evidence.trigger
+        start, end = event.evidence.trigger_span
+        assert article.text[start:end].split()[0] == event.evidence.trigger.split()[0]
+        s0, s1 = event.span
+        assert article.text[s0:s1] == event.sentence
+
+
+def test_pipeline_event_ids_are_stable(pipeline):
+    text = "France condemned Russia's invasion of Ukraine."
+    first = [e.event_id for e in pipeline(text, doc_id="x", date="2022-03-01")]
+    again = [e.event_id for e in pipeline(text, doc_id="x", date="2022-03-01")]
+    assert first and first == again
+
+
+def test_pipeline_negation_and_intent(pipeline):
+    negated = pipeline("Germany did not condemn China.", date="2024-01-01")
+    assert negated and all(e.negated for e in negated)
+    intended = pipeline("Japan pledged to send humanitarian aid to Turkey.", date="2024-01-01")
+    assert any(e.modality == "intended" and e.root == "03" for e in intended)
+
+
+def test_pipeline_pipe_keeps_order_and_skips_duplicates_and_other_languages(pipeline):
+    articles = [
+        Article(id="a", text="Egypt called on Israel to allow aid into Gaza.", date="2023-10-16"),
+        Article(id="b", text="Egypt called on Israel to allow aid.", duplicate_of="a"),
+        Article(id="c", text="La France a condamné la Russie.", language="fr"),
+        Article(id="d", text="", date="2023-10-16"),
+    ]
+    out = list(pipeline.pipe(articles))
+    assert [a.id for a, _ in out] == ["a", "b", "c", "d"]
+    assert out[0][1] and not out[1][1] and not out[2][1] and not out[3][1]
+
+
+def test_pipeline_event_date_follows_relative_day(pipeline):
+    events = pipeline("On Monday, Russia shelled Ukrainian positions.", date="2024-05-16")
+    assert events and events[0].date == "2024-05-13"
+
+
+def test_pipeline_fatalities_from_casualty_clause(pipeline):
+    events = pipeline(
+        "Israeli air strikes on Lebanon killed at least six civilians.", date="2024-10-01"
+    )
+    assert any(e.fatalities == 6 for e in events)
