@@ -134,6 +134,8 @@ def test_sources_directory_mixes_kinds(tmp_path: Path) -> None:
         (b"\xef\xbb\xbf<!DOCTYPE html><html>", "x.txt", "html"),
         (b'{"id": 1, "text": "a"}\n', "x", "jsonl"),
         (b'{"id": 1}', "notes.txt", "text"),
+        (b'[\n  {"id": 1, "text": "a"}]', "dump", "jsonl"),
+        (b"[1] Footnote text.", "x", "text"),
         (b"Plain words here.", "x.jsonl", "jsonl"),
         (b"Plain words here.", "x", "text"),
         (b"", "x", "empty"),
@@ -142,3 +144,16 @@ def test_sources_directory_mixes_kinds(tmp_path: Path) -> None:
 )
 def test_sources_sniff_by_content(head: bytes, name: str, kind: str) -> None:
     assert sniff(head, name=name) == kind
+
+
+def test_sources_json_array_dump(tmp_path: Path) -> None:
+    path = tmp_path / "dump.json"
+    story = "Peru and Bolivia agreed on Monday to build a joint water pipeline, officials said."
+    path.write_text(f'[{{"id": "p1", "text": "{story}"}}, 7, {{"title": "no text"}}]')
+    articles, warnings = _read([path])
+    assert [a.id for a in articles] == ["p1"]
+    assert [w[:6] for w in warnings] == ["[E110]", "[E105]"]
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"id": "p2", "text": ')
+    articles, warnings = _read([broken])
+    assert articles == [] and warnings[0].startswith("[E108]") and "broken.json" in warnings[0]

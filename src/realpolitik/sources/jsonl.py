@@ -11,7 +11,7 @@ from realpolitik.errors import Errors
 from realpolitik.models import Article
 from realpolitik.sources.context import ReadContext
 from realpolitik.sources.dates import find_dateline, normalise_date
-from realpolitik.sources.stream import Source, decode, iter_lines
+from realpolitik.sources.stream import Source, decode, iter_lines, read_capped
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +19,14 @@ logger = logging.getLogger(__name__)
 def read_jsonl(source: Source, ctx: ReadContext) -> Iterator[Article]:
     """Yield one Article per JSON object line; warn (E104, E105, E110) and skip bad lines.
 
-    Yields: Articles with id from the id field, else ``<file name>:<line>``.
+    A file holding one JSON array of objects (a ``.json`` dump) is read whole, up to
+    ``max_record_bytes``, one Article per element.
+    Yields: Articles with id from the id field, else ``<file name>:<line or element>``.
     """
+    head = source.stream.peek(64).lstrip(b"\xef\xbb\xbf \t\r\n")  # type: ignore[attr-defined]
+    if head.startswith(b"["):
+        yield from _read_array(source, ctx)
+        return
     for line_no, raw in iter_lines(source, limit=ctx.settings.max_record_bytes, warn=ctx.warn):
         line = decode(raw, source=source, where=f" line {line_no}", warn=ctx.warn).strip()
         if not line:
@@ -30,6 +36,24 @@ def read_jsonl(source: Source, ctx: ReadContext) -> Iterator[Article]:
             article = record_to_article(record, source=source, line_no=line_no, ctx=ctx)
             if article is not None:
                 yield article
+
+
+def _read_array(source: Source, ctx: ReadContext) -> Iterator[Article]:
+    data = read_capped(source, limit=ctx.settings.max_record_bytes, warn=ctx.warn)
+    try:
+        records = json.loads(decode(data, source=source, where="", warn=ctx.warn))
+    except json.JSONDecodeError as exc:
+        detail = f"{exc.msg} at line {exc.lineno}"
+        ctx.warn(Errors.E108.format(path=source.name, kind="JSON array", detail=detail))
+        return
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            detail = f"a JSON {type(record).__name__}, not an object"
+            ctx.warn(Errors.E110.format(path=source.name, record=number, detail=detail))
+            continue
+        article = record_to_article(record, source=source, line_no=number, ctx=ctx)
+        if article is not None:
+            yield article
 
 
 def _parse(line: str, *, source: Source, line_no: int, ctx: ReadContext) -> dict[str, Any] | None:

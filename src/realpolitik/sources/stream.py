@@ -190,7 +190,8 @@ def sniff(head: bytes, *, name: str = "") -> str:
         return ext_kind if ext_kind in ("feed", "html") else "html"
     if ext_kind in ("jsonl", "text"):
         return ext_kind
-    if start.startswith(b"{"):
+    array_of_objects = start[:1] == b"[" and start[1:].lstrip().startswith(b"{")
+    if start.startswith(b"{") or array_of_objects:
         return "jsonl"
     return "text"
 
