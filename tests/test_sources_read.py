@@ -110,3 +110,16 @@ def test_sources_non_english_kept_and_flagged(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     [article], _ = _read([path])
     assert article.language == "fr"
+
+
+def test_sources_shared_deduper_links_across_calls(tmp_path: Path) -> None:
+    from realpolitik.dedupe import Deduper
+
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(STORY)
+    second.write_text(STORY)
+    deduper = Deduper(Settings())
+    [one] = read_articles([first], deduper=deduper)
+    [two] = read_articles([second], deduper=deduper)
+    [alone] = read_articles([second])
+    assert (one.duplicate_of, two.duplicate_of, alone.duplicate_of) == (None, "first.txt", None)

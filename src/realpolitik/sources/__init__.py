@@ -12,7 +12,9 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from realpolitik.dedupe import Deduper
 from realpolitik.errors import Errors
+from realpolitik.language import LanguageDetector
 from realpolitik.models import Article
 from realpolitik.settings import Settings
 from realpolitik.sources.context import ReadContext
@@ -45,24 +47,27 @@ def read_articles(
     clean: bool = True,
     dedupe: bool = True,
     on_warning: Callable[[str], None] | None = None,
+    deduper: Deduper | None = None,
 ) -> Iterator[Article]:
     """Yield cleaned Articles from files, directories (walked recursively) or '-' (stdin).
 
     clean: drop furniture lines, recording them in ``Article.dropped``
     dedupe: set ``duplicate_of`` on exact and near-duplicates of an earlier article of this call
     on_warning: receives each coded warning (E1xx); default ``logger.warning``
+    deduper: a Deduper to share across calls (a resumed ingest); default a new one per call
     Yields: Articles with ``language`` set; duplicates and non-English articles are kept, flagged.
     """
     # clean.py reads its rules through this package, so it is imported here, not at the top
     from realpolitik.clean import LineCleaner, clean_article
-    from realpolitik.dedupe import Deduper
-    from realpolitik.language import LanguageDetector
 
     settings = settings or Settings()
     ctx = ReadContext(settings=settings, warn=on_warning or logger.warning)
     cleaner = LineCleaner(settings) if clean else None
     detector = LanguageDetector(settings)
-    deduper = Deduper(settings) if dedupe else None
+    if dedupe and deduper is None:
+        deduper = Deduper(settings)
+    elif not dedupe:
+        deduper = None
     for article in _read_all(paths, ctx):
         if cleaner is not None:
             article = clean_article(article, cleaner)

@@ -52,7 +52,7 @@ HTML_MARKERS = (
     b"<p>",
     b"<title",
 )
-#: Errors a damaged gzip stream raises while it is read.
+#: Errors reading may raise: damaged gzip data read directly, or the disk itself.
 CORRUPT_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
 
 Warn = Callable[[str], None]
@@ -98,7 +98,9 @@ def open_source(path: Path | str, *, stem: str | None = None) -> Source:
         raw = open(path, "rb")  # noqa: SIM115 - closed by Source.close
         name = str(path)
         stem = stem or Path(path).name
-    stream: BinaryIO = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    stream: BinaryIO = raw
+    if not isinstance(raw, io.BufferedReader):
+        stream = io.BufferedReader(raw)  # type: ignore[arg-type]
     compressed = stream.peek(2)[:2] == GZIP_MAGIC  # type: ignore[attr-defined]
     if compressed:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
@@ -208,7 +210,7 @@ def looks_binary(head: bytes) -> bool:
 def read_capped(source: Source, *, limit: int, warn: Warn) -> bytes:
     """Read a whole document up to ``limit`` bytes, warning (E112, E107) when cut or truncated.
 
-    Returns: the bytes read; a damaged compressed stream gives what came before the damage.
+    Returns: the bytes read; a damaged gzip stream gives what came before the damage.
     """
     chunks: list[bytes] = []
     size = 0
@@ -222,7 +224,7 @@ def read_capped(source: Source, *, limit: int, warn: Warn) -> bytes:
 
 
 def iter_chunks(source: Source, *, warn: Warn, size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Yield the stream in chunks; a damaged compressed stream ends it with an E107 warning."""
+    """Yield the stream in chunks; a read error ends it with an E107 warning."""
     try:
         while chunk := _read1(source.stream, size):
             yield chunk
@@ -250,7 +252,8 @@ def iter_text(source: Source, *, warn: Warn) -> Iterator[str]:
 def iter_lines(source: Source, *, limit: int, warn: Warn) -> Iterator[tuple[int, bytes]]:
     """Yield (line number, bytes) pairs, skipping with E113 any line longer than ``limit`` bytes.
 
-    A damaged compressed stream ends the iteration with an E107 warning.
+    A read error ends the iteration with an E107 warning (damage inside a gzip stream ends
+    it quietly; ``read_source`` reports that once the reader is done).
     """
     line_no = 0
     stream = source.stream
