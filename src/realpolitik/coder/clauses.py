@@ -32,6 +32,7 @@ class Clause:
     subjects: list[Token] = field(default_factory=list)
     objects: list[Token] = field(default_factory=list)
     preps: dict[str, list[Token]] = field(default_factory=dict)
+    nested: dict[str, list[Token]] = field(default_factory=dict)  # preps of prepositional objects
     particles: list[str] = field(default_factory=list)
     xcomp: Token | None = None
     passive: bool = False
@@ -44,6 +45,10 @@ class Clause:
 
     def object_lemmas(self) -> list[str]:
         return [t.lemma_.lower() for t in self.objects]
+
+    def prep_objects(self, prep: str) -> list[Token]:
+        """Return the objects of a preposition, the clause's own first, then nested ones."""
+        return self.preps.get(prep, []) + self.nested.get(prep, [])
 
     def describe(self) -> str:
         """Return a short human-readable account: SUBJ -verb+prt-> OBJ, prep: POBJ."""
@@ -205,6 +210,11 @@ def verbal_clause(verb: Token) -> Clause:
             subjects = subjects + [t for t in clause.preps.pop("with", []) if t not in subjects]
     for obj in clause.objects:
         _collect_preps(obj, clause.preps)
+    for key, tokens in list(clause.preps.items()):
+        if key != "of":  # "a hunger strike against Israel", "a ceasefire with Hezbollah"
+            for token in tokens:
+                _collect_preps(token, clause.nested)
+    clause.nested.pop("of", None)
     if passive:
         agents = clause.preps.pop("by", [])
         clause.objects, clause.subjects = list(subjects), agents

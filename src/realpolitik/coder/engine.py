@@ -145,15 +145,15 @@ class EventCoder:
         if acts and clause.kind == "verbal":  # "condemned the strikes on Yemen": the strikers
             return _unique([m for act in acts for m in self.agents_of_act(act, index)])
         if pattern.prep:
-            found = self._side([t for p in pattern.prep for t in clause.preps.get(p, [])], index)
+            found = self._side([t for p in pattern.prep for t in clause.prep_objects(p)], index)
             if found:
                 return found
-        if not pattern.objects:
-            found = self._side(clause.objects, index)
-            if found:
-                return found
+        # "condemned Russia", "expelled two British diplomats", "gave Ukraine tanks"
+        found = self._side(clause.objects, index)
+        if found:
+            return found
         if not pattern.prep:
-            preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.preps.get(p, [])]
+            preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.prep_objects(p)]
             found = self._side(preps, index)
             if found:
                 return found
@@ -199,7 +199,8 @@ class EventCoder:
     # --- patterns ---------------------------------------------------------------------------
     def _object_lemmas(self, clause: Clause) -> set[str]:
         lemmas = {t.lemma_.lower() for t in clause.objects}
-        lemmas |= {t.lemma_.lower() for t in clause.preps.get("with", [])}  # "met with rejection"
+        for prep in ("with", "of", "for"):  # "met with rejection", "accused X of espionage"
+            lemmas |= {t.lemma_.lower() for t in clause.preps.get(prep, [])}
         if not clause.objects:  # "appealed for aid", "called for a ceasefire"
             lemmas |= {t.lemma_.lower() for toks in clause.preps.values() for t in toks}
         for obj in clause.objects:  # "a new package of military aid", "$567 million in aid"
@@ -256,9 +257,21 @@ class EventCoder:
         code = pattern.negated_code if negated and pattern.negated_code else pattern.code
         if mood == "intended" and pattern.modality != "intended":
             mapped = self.lexicon.intent_map.get(code) or self.lexicon.intent_map.get(code[:2])
-            if mapped:
+            threat = mapped is not None and mapped.startswith("13")
+            if mapped and (not threat or self._threatened(clause)):
                 code = mapped
         return code
+
+    def _threatened(self, clause: Clause) -> bool:
+        """Return True when an announced act hangs from a threat verb ("vowed to strike")."""
+        node = clause.predicate
+        for _ in range(3):
+            if node.head is node:
+                return False
+            node = node.head
+            if node.lemma_.lower() in self.lexicon.threat_verbs:
+                return True
+        return False
 
     def _antecedent_agents(self, nouns: list[Token], sources: list, history: list[Match]) -> list:
         """Resolve "rejected such proposals" / "condemned the decision" to an earlier source."""
@@ -330,6 +343,8 @@ class EventCoder:
             elif clause.xcomp is not None and clause.lemma not in self.lexicon.intent_verbs:
                 handled_xcomp.add(clause.xcomp.i)  # "refused to meet": the matrix verb codes it
             matches.append(match)
+        contents = self._complements(matches)
+        matches = [m for m in matches if m.clause.predicate.i not in contents]
         used = {t.i for m in matches for t in m.trigger}
         for token in sent:
             if (
@@ -342,6 +357,23 @@ class EventCoder:
                     matches.append(match)
         return matches
 
+    def _complements(self, matches: list[Match]) -> set[int]:
+        """Return the verbs that are the content of a matched demand, accusation or appeal
+        ("demanded that the US stop arms sales", "accused Israel of funding Hamas"): they
+        did not happen and are not coded as events of their own."""
+        skip: set[int] = set()
+        for match in matches:
+            predicate = match.clause.predicate
+            lemma = predicate.lemma_.lower()
+            if lemma in self.lexicon.intent_verbs or lemma in self.lexicon.speech_verbs:
+                continue
+            for child in predicate.children:
+                if child.dep_ in {"ccomp", "xcomp"}:
+                    skip.add(child.i)
+                elif child.dep_ == "prep":
+                    skip.update(g.i for g in child.children if g.dep_ == "pcomp")
+        return skip
+
     def _nominal_match(
         self,
         noun: Token,
@@ -352,6 +384,10 @@ class EventCoder:
         """Match an event noun; in a verb's adjunct ("crossed ... in an incursion") it shares
         the verb's subject and targets."""
         clause = nominal_clause(noun)
+        between = clause.preps.pop("between", [])
+        if not clause.subjects and len(between) > 1:  # "talks between Israel and Hamas"
+            clause.subjects = between[:1]
+            clause.preps.setdefault("with", []).extend(between[1:])
         in_pp = noun.dep_ == "pobj" and noun.head.dep_ == "prep"
         governor = noun.head.head if in_pp else None
         host = by_verb.get(governor.i) if governor is not None else None

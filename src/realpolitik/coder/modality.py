@@ -46,33 +46,30 @@ def _governors(token: Token, limit: int = 4) -> list[Token]:
 
 
 def modality(clause: Clause, lexicon: Lexicon, *, pattern_modality: str | None = None) -> str:
-    """Classify the clause's modality from its auxiliaries, marks and controlling verbs."""
+    """Classify the clause's modality from its auxiliaries, marks and controlling words.
+
+    Conditions and modal verbs ("would ... if", "could") make a clause hypothetical even when its
+    pattern marks an intention; "would" reported after a speech verb is an intention.
+    """
     predicate = clause.predicate
-    if pattern_modality:
-        return pattern_modality
-    governors = _governors(predicate)
     own_marks = _marks(predicate)
-    if (
-        own_marks & {"if", "unless", "whether"}
-        or predicate.dep_ == "advcl"
-        and own_marks & {"if", "unless"}
-    ):
+    if own_marks & {"if", "unless", "whether"}:
+        return "hypothetical"
+    if any(_marks(gov) & {"if", "unless"} for gov in _governors(predicate)):
         return "hypothetical"
     aux = _aux_words(predicate)
-    speech_parent = (
-        predicate.dep_ == "ccomp" and predicate.head.lemma_.lower() in lexicon.speech_verbs
-    )
+    head_lemma = predicate.head.lemma_.lower()
+    speech_parent = predicate.dep_ == "ccomp" and head_lemma in lexicon.speech_verbs
     if aux & {"could", "might", "may", "should"}:
         return "hypothetical"
-    if "would" in aux:
-        return "intended" if speech_parent else "hypothetical"
-    if predicate.dep_ == "xcomp" and predicate.head.lemma_.lower() in lexicon.intent_verbs:
+    if "would" in aux and not speech_parent:
+        return "hypothetical"
+    if pattern_modality:
+        return pattern_modality
+    if "would" in aux or aux & FUTURE_AUX:
         return "intended"
-    if aux & FUTURE_AUX:
+    if predicate.dep_ in {"xcomp", "acl"} and head_lemma in lexicon.intent_verbs:
         return "intended"
-    if predicate.dep_ == "ccomp" and predicate.head.lemma_.lower() in lexicon.report_verbs:
+    if predicate.dep_ == "ccomp" and head_lemma in lexicon.report_verbs:
         return "reported"
-    for gov in governors:
-        if _marks(gov) & {"if", "unless"}:
-            return "hypothetical"
     return "asserted"
