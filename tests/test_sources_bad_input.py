@@ -156,7 +156,11 @@ def test_sources_200mb_files_stream_with_bounded_memory(tmp_path: Path) -> None:
             handle.write(chunk)
         handle.write(b'"}\n' + json.dumps({"id": "after", "text": STORY}).encode() + b"\n")
     before = _peak_rss_mb()
-    articles, warnings = _read([text, rows], settings=settings)
+    try:
+        articles, warnings = _read([text, rows], settings=settings)
+    finally:
+        text.unlink()
+        rows.unlink()
     growth = _peak_rss_mb() - before
     assert [a.id for a in articles] == ["huge.txt", "after"]
     assert len(articles[0].text) <= 100_000
