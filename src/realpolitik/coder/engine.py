@@ -61,9 +61,12 @@ class MentionIndex:
             for i in range(mention.start, mention.end):
                 self.by_token[i] = mention
 
-    def at(self, token: Token):  # noqa: ANN201 - Mention | None
+    def at(self, token: Token, *, places: bool = False):  # noqa: ANN201 - Mention | None
+        """Return the actor mention covering ``token``; cities count only when ``places``."""
         mention = self.by_token.get(token.i)
-        if mention is None or not _is_actor(mention):
+        if mention is None or mention.actor.key is None:
+            return None
+        if not places and not _is_actor(mention):
             return None
         return mention
 
@@ -104,9 +107,12 @@ class EventCoder:
         self.require_actors = require_actors
 
     # --- actors -----------------------------------------------------------------------------
-    def actors_of(self, token: Token, index: MentionIndex, depth: int = 0) -> list:
-        """Return the actor mentions a noun phrase head stands for."""
-        mention = index.at(token)
+    def actors_of(
+        self, token: Token, index: MentionIndex, depth: int = 0, *, places: bool = False
+    ) -> list:
+        """Return the actor mentions a noun phrase head stands for (``places``: a city counts as
+        its country, for the destinations of visits and movements)."""
+        mention = index.at(token, places=places)
         if mention is not None:
             return [mention]
         if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
@@ -118,17 +124,23 @@ class EventCoder:
         for child in token.children:
             if child.dep_ in ACTOR_CHILD_DEPS:
                 for node in expand_conj(child):
-                    found.extend(self.actors_of(node, index, depth + 1))
+                    found.extend(self.actors_of(node, index, depth + 1, places=places))
             elif child.dep_ == "prep" and child.lower_ in FOLLOWED_PREPS and not found:
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
                     for node in expand_conj(pobj):
-                        found.extend(self.actors_of(node, index, depth + 1))
+                        found.extend(self.actors_of(node, index, depth + 1, places=places))
+            elif child.dep_ == "acl" and child.tag_ == "VBN" and not found:
+                # "the deal brokered by the UN and Turkey": the parties behind the thing
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    for pobj in (c for c in agent.children if c.dep_ == "pobj"):
+                        for node in expand_conj(pobj):
+                            found.extend(self.actors_of(node, index, depth + 1))
         return _unique(found)
 
-    def _side(self, tokens: list[Token], index: MentionIndex) -> list:
+    def _side(self, tokens: list[Token], index: MentionIndex, *, places: bool = False) -> list:
         found: list = []
         for token in tokens:
-            found.extend(self.actors_of(token, index))
+            found.extend(self.actors_of(token, index, places=places))
         return _unique(found)
 
     def is_violent(self, token: Token) -> bool:
@@ -145,11 +157,20 @@ class EventCoder:
         if acts and clause.kind == "verbal":  # "condemned the strikes on Yemen": the strikers
             return _unique([m for act in acts for m in self.agents_of_act(act, index)])
         if pattern.prep:
-            found = self._side([t for p in pattern.prep for t in clause.prep_objects(p)], index)
+            tokens = [t for p in pattern.prep for t in clause.prep_objects(p)]
+            found = self._side(tokens, index, places=True)
             if found:
                 return found
         # "condemned Russia", "expelled two British diplomats", "gave Ukraine tanks"
-        found = self._side(clause.objects, index)
+        objects = clause.objects
+        if not objects and pattern.objects:  # "pulled out of the deal brokered by X"
+            objects = [
+                t
+                for toks in clause.preps.values()
+                for t in toks
+                if t.lemma_.lower() in pattern.objects
+            ]
+        found = self._side(objects, index)
         if found:
             return found
         if not pattern.prep:
@@ -429,7 +450,10 @@ class EventCoder:
             for target in match.targets:
                 if _actor_key(source) != _actor_key(target):
                     pairs.append((source, target))
-        if not pairs and not match.targets and len(match.sources) > 1:
+        reciprocal = (
+            match.clause.kind == "nominal" or match.clause.lemma in self.lexicon.reciprocal_verbs
+        )
+        if not pairs and not match.targets and len(match.sources) > 1 and reciprocal:
             first = match.sources[0]  # "Xi and Biden met": reciprocal subjects
             pairs = [
                 (first, other)
