@@ -77,10 +77,6 @@ class Errors(_Coded):
     E701 = "Output {path} already exists; pass --overwrite to replace it"
     E702 = "Spark support is not installed ({detail}); install it with: pip install 'realpolitik[spark]'"
     E703 = "Spark job arguments: {detail}"
-    # E7xx: distributed (the Spark job and the `spark` command)
-    E701 = "Output {path} already exists; pass --overwrite to replace it"
-    E702 = "Spark support is not installed ({detail}); install it with: pip install 'realpolitik[spark]'"
-    E703 = "Spark job arguments: {detail}"
 
 
 class Warnings(_Coded):
