@@ -237,6 +237,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"building {args.events:,} events into {args.db} ...", flush=True)
         build_seconds = round(build_store(args.db, args.events), 1)
         print(f"built in {build_seconds} s", flush=True)
+    with open_store(str(args.db)):
+        pass  # apply any migration the store gained since the file was built
     port = free_port()
     server = start_server(args.db, port)
     base = f"http://127.0.0.1:{port}"

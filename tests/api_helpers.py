@@ -36,7 +36,9 @@ SEED_DATE = "2024-10-14"
 
 FALLBACK_ARTICLE = """Russia and China marked the anniversary of their diplomatic ties on Monday.
 
-Russian Foreign Minister Sergei Lavrov praised China for its steady support and said Moscow would deepen cooperation with Beijing.
+Russian Foreign Minister Sergei Lavrov praised China for its steady support.
+
+Lavrov said Moscow would deepen cooperation with Beijing.
 
 Lavrov also criticized the United States for raising tensions in the region.
 

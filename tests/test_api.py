@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_helpers import FIXTURE_EVENTS, MARKUP, fixture_event, fixture_store
 from fastapi.testclient import TestClient
 
+from api_helpers import FIXTURE_EVENTS, MARKUP, fixture_event, fixture_store
 from realpolitik.api import create_app
 from realpolitik.api.queries import decode_cursor, encode_cursor, like_escape
 from realpolitik.api.serialize import event_json, marks, record_dict
@@ -77,11 +77,14 @@ def test_api_events_newest_first_with_record_fields(client: TestClient) -> None:
         ("q=onerror", {("RUS", "CHN")}),
     ],
 )
+def _key(actor: dict) -> str:
+    return actor["country"] or actor["org"]
+
+
 def test_api_events_filters(client: TestClient, query: str, expected: set) -> None:
     response = client.get("/api/events?" + query)
     assert response.status_code == 200, response.text
-    found = {(e["source"]["country"] or e["source"]["org"], e["target"]["country"] or e["target"]["org"])
-             for e in response.json()["events"]}
+    found = {(_key(e["source"]), _key(e["target"])) for e in response.json()["events"]}
     assert found == expected
 
 
@@ -133,7 +136,9 @@ def test_api_events_cursor_round_trip_and_refusal() -> None:
         ("q=" + "x" * 201, "E608"),
     ],
 )
-def test_api_events_bad_parameters_are_clean_errors(client: TestClient, query: str, code: str) -> None:
+def test_api_events_bad_parameters_are_clean_errors(
+    client: TestClient, query: str, code: str
+) -> None:
     response = client.get("/api/events?" + query)
     assert response.status_code == 422
     error = response.json()["error"]
@@ -279,7 +284,9 @@ def test_api_code_loads_pipeline_once_and_returns_events(db: Path) -> None:
 
     settings = Settings(rate_limit_per_second=0, api_code_max_chars=50)
     with _client(create_app(settings, db=str(db), load_pipeline=load)) as client:
-        first = client.post("/api/code", json={"text": "Russia praised China.", "date": "2024-01-10"})
+        first = client.post(
+            "/api/code", json={"text": "Russia praised China.", "date": "2024-01-10"}
+        )
         second = client.post("/api/code", json={"text": "Again."})
         too_long = client.post("/api/code", json={"text": "x" * 51})
         bad_date = client.post("/api/code", json={"text": "x", "date": "10/01/2024"})
@@ -325,3 +332,48 @@ def test_api_openapi_lists_every_route(client: TestClient) -> None:
         "/api/dyads/{a}/{b}/series", "/api/network", "/api/blocs", "/api/shifts", "/api/code",
     } <= paths
     assert "/" not in paths
+
+
+def test_api_serve_get_runs_one_request_without_a_port(db: Path, runner) -> None:
+    from realpolitik.cli import app
+
+    ok = runner.invoke(app, ["serve", "--db", str(db), "--get", "/api/health"])
+    assert ok.exit_code == 0, ok.output
+    assert '"status": "ok"' in ok.output
+    missing = runner.invoke(app, ["serve", "--db", str(db), "--get", "/api/events/nope"])
+    assert missing.exit_code == 1
+    assert "E604" in missing.output
+    open_bind = runner.invoke(app, ["serve", "--db", str(db), "--host", "0.0.0.0", "--get", "/"])
+    assert open_bind.exit_code == 8
+    assert "E607" in open_bind.output
+
+
+def test_api_serve_starts_uvicorn_on_loopback(db: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    import httpx2
+
+    from api_helpers import free_port
+
+    port = free_port()
+    cmd = [sys.executable, "-c", "from realpolitik.cli import main; main()", "serve",
+           "--db", str(db), "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        body = None
+        for _ in range(300):
+            try:
+                body = httpx2.get(f"http://127.0.0.1:{port}/api/health", timeout=2).json()
+                break
+            except httpx2.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                time.sleep(0.1)
+        assert body is not None and body["status"] == "ok"
+        page = httpx2.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert '<script src="/vendor/plotly.min.js"></script>' in page.text
+        assert "server" not in page.headers
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

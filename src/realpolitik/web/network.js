@@ -110,9 +110,18 @@ window.RP = window.RP || {};
     };
   }
 
+  const HANDLE_AT = 0.42;
+  /* Click handles sit 42% of the way along each edge, so two edges crossing at their middles
+   * (diameters of the circle) keep separate handles. */
+
   function drawPlotly(container, data, onEdge) {
     const width = widthScale(data.edges);
     const positions = circlePositions(data.nodes, 1);
+    const handle = function (edge) {
+      const a = positions[edge.source];
+      const b = positions[edge.target];
+      return { x: a.x + (b.x - a.x) * HANDLE_AT, y: a.y + (b.y - a.y) * HANDLE_AT };
+    };
     const traces = data.edges.map(function (edge) {
       const a = positions[edge.source];
       const b = positions[edge.target];
@@ -122,8 +131,8 @@ window.RP = window.RP || {};
       };
     });
     traces.push({
-      x: data.edges.map(function (e) { return (positions[e.source].x + positions[e.target].x) / 2; }),
-      y: data.edges.map(function (e) { return (positions[e.source].y + positions[e.target].y) / 2; }),
+      x: data.edges.map(function (e) { return handle(e).x; }),
+      y: data.edges.map(function (e) { return handle(e).y; }),
       customdata: data.edges.map(function (e) { return [e.source, e.target]; }),
       text: data.edges.map(function (e) {
         return RP.plotlyText(e.source + " – " + e.target + ": " + e.volume + " events, Goldstein " + e.goldstein_mean);
@@ -147,7 +156,23 @@ window.RP = window.RP || {};
       const point = evt.points && evt.points[0];
       if (point && point.customdata) onEdge(point.customdata[0], point.customdata[1]);
     });
-    return { kind: "plotly", select: function () {}, edgePoint: function () { return null; } };
+    return {
+      kind: "plotly",
+      select: function () {},
+      edgePoint: function (a, b) {
+        const edge = data.edges.find(function (e) {
+          return (e.source === a && e.target === b) || (e.source === b && e.target === a);
+        });
+        if (!edge) return null;
+        const at = handle(edge);
+        const layout = container._fullLayout;
+        const box = container.getBoundingClientRect();
+        return {
+          x: box.left + layout.xaxis._offset + layout.xaxis.l2p(at.x),
+          y: box.top + layout.yaxis._offset + layout.yaxis.l2p(at.y),
+        };
+      },
+    };
   }
 
   /** Draw the network into ``container``; ``onEdge(a, b)`` is called when an edge is clicked. */
