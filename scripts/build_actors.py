@@ -310,6 +310,95 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+# --- Phoenix countries file: places, national institutions, people of 1990-2014 --------------
+
+PHOENIX_SNAPSHOT = "2014-06-30"  # open ">date" ranges mean "in office at the file's last update"
+PHOENIX_SINCE = "1990-01-01"  # people whose every state role ended before this are left out
+TITLE_WORDS = frozenset(
+    {
+        "president",
+        "minister",
+        "ministers",
+        "prime",
+        "foreign",
+        "ambassador",
+        "secretary",
+        "general",
+        "king",
+        "queen",
+        "prince",
+        "chairman",
+        "leader",
+        "former",
+        "premier",
+        "deputy",
+        "vice",
+        "sheikh",
+        "mr",
+        "mrs",
+        "dr",
+        "the",
+        "of",
+        "spokesman",
+        "envoy",
+        "governor",
+    }
+)
+PLACE_NAME = re.compile(r"[A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+){0,2}")
+
+
+def phoenix_countries(shared: Path, countries: dict[str, dict], taken: set[str]):  # noqa: ANN201
+    """Split Phoenix.Countries into place rows, institution rows and person records.
+
+    Returns: (names rows, group rows of national institutions, {person: (country, aliases, roles)})
+    """
+    rows: list[list[str]] = []
+    groups: list[list[str]] = []
+    people: dict[str, tuple[str, list[str], list[list[str]]]] = {}
+    path = shared / "phoenix" / "Phoenix.Countries.actors.txt"
+    for entry in read_petrarch(path, snapshot=PHOENIX_SNAPSHOT):
+        codes = [c for c in entry.codes if c.code[:3] in countries or c.code[:3] in LEGACY_CODES]
+        if not codes:
+            continue
+        dated = any(c.start or c.end for c in codes)
+        head = LEGACY_CODES.get(codes[0].code[:3], codes[0].code[:3])
+        names = [_title(n) for n in entry.names if not n.upper().startswith("THE ")]
+        if not names:
+            continue
+        if not dated and len(codes[0].code) == 3:
+            for n in names[1:]:
+                if PLACE_NAME.fullmatch(n) and alias_key(n) not in taken:
+                    rows.append([n, "city", head, head, "phoenix"])
+                    taken.add(alias_key(n))
+        elif not dated and len(codes) == 1 and len(codes[0].code) >= 6:
+            kept = [n for n in names if 1 < len(n.split()) <= 5 and alias_key(n) not in taken]
+            taken.update(alias_key(n) for n in kept)
+            if kept:
+                code = head + codes[0].code[3:]
+                groups.append([kept[0], "|".join(kept[1:]), code, head, code[3:6], "phoenix"])
+        elif dated:
+            roles = [
+                [
+                    LEGACY_CODES.get(c.code[:3], c.code[:3]) + c.code[3:],
+                    "",
+                    c.start,
+                    c.end,
+                    "phoenix",
+                ]
+                for c in codes
+                if c.start or c.end or not c.code.endswith("ELI")
+            ]
+            state = [r for r in roles if not r[0].endswith("ELI")]
+            if not state or all(r[3] and r[3] < PHOENIX_SINCE for r in state):
+                continue
+            aliases = [
+                n for n in names if n.split()[0].lower() not in TITLE_WORDS and len(n.split()) <= 4
+            ]
+            if aliases:
+                people[aliases[0]] = (head, aliases, state)
+    return rows, groups, people
+
+
 # --- people ------------------------------------------------------------------------------
 
 
@@ -354,9 +443,9 @@ def parse_factbook_name(raw: str) -> tuple[str, list[str]]:
 
 
 def build_people(
-    shared: Path, countries: dict[str, dict], country_index: dict[str, str]
+    shared: Path, countries: dict[str, dict], country_index: dict[str, str], phoenix: dict
 ) -> tuple[list[list[str]], list[list[str]]]:
-    """Return people rows and role rows from curation, the Factbook and Wikidata."""
+    """Return people rows and role rows from curation, the Factbook, Wikidata and Phoenix."""
     curated = read_yaml("people.yaml").get("people", [])
     people: dict[str, dict] = {}
     by_key: dict[tuple[str, str], str] = {}
@@ -439,6 +528,14 @@ def build_people(
             continue
         people[pid]["roles"].append([iso3 + "GOV", title, start, end, "wikidata (years)"])
 
+    for name, (iso3, aliases, roles) in phoenix.items():
+        pid = add_person(name, iso3, aliases[1:], "", "phoenix")
+        if people[pid].get("curated"):
+            continue
+        for role in roles:
+            if role not in people[pid]["roles"]:
+                people[pid]["roles"].append(role)
+
     person_rows, role_rows = [], []
     surname_count: dict[str, int] = defaultdict(int)
     for rec in people.values():
@@ -501,6 +598,23 @@ def build_igos(countries: dict[str, dict]) -> list[list[str]]:
     return rows
 
 
+def phoenix_international(shared: Path, taken: set[str]) -> list[list[str]]:
+    """Return IGO and NGO rows from Phoenix.International (undated codes; MNCs left out)."""
+    rows = []
+    for entry in read_petrarch(shared / "phoenix" / "Phoenix.International.actors.txt"):
+        codes = [c for c in entry.codes if not (c.start or c.end)]
+        if not codes or not codes[0].code.startswith(("IGO", "NGO")):
+            continue
+        names = [_title(n) for n in entry.names if len(n) > 2 and not n[:1].isdigit()]
+        names = [n for n in names if not n.startswith("The ")]
+        names = [n for n in names if alias_key(n) not in taken]
+        if not names:
+            continue
+        taken.update(alias_key(n) for n in names)
+        rows.append([names[0], codes[0].code, names[0], "|".join(names[1:]), "", "phoenix"])
+    return rows
+
+
 def build_agents(shared: Path) -> list[list[str]]:
     """Return agent phrases (with plurals) from the Phoenix agents file plus curated ones."""
     curated = read_yaml("agents.yaml")
@@ -536,7 +650,9 @@ def build_groups(shared: Path, countries: dict[str, dict]) -> list[list[str]]:
         if code[:3] not in countries and not code.startswith(TRANSNATIONAL_PREFIXES):
             continue
         country = code[:3] if code[:3] in countries else ""
-        aliases = [n for n in entry.names[1:] if len(n) > 3]
+        if name[:1].isdigit():
+            continue
+        aliases = [n for n in entry.names[1:] if len(n) > 3 and not n[:1].isdigit()]
         rows.append(
             [
                 _title(name),
@@ -562,16 +678,12 @@ def build_groups(shared: Path, countries: dict[str, dict]) -> list[list[str]]:
 
 
 def _title(text: str) -> str:
-    """Title-case a PETRARCH upper-case name, keeping acronyms of up to 5 letters."""
+    """Title-case a PETRARCH upper-case name, keeping short acronyms (PKK, FLF, AAIA)."""
     words = []
     for w in text.split():
-        words.append(
-            w
-            if (len(w) <= 5 and w.isupper() and not any(v in w for v in "AEIOU"))
-            or re.fullmatch(r"\(?[A-Z]{2,5}\)?", w)
-            and len(w) <= 4
-            else w.capitalize()
-        )
+        core = w.strip("()")
+        acronym = len(core) <= 4 and core.isupper() and (not set(core) & set("AEIOU") or w != core)
+        words.append(w if acronym else "-".join(p.capitalize() for p in w.split("-")))
     return " ".join(words)
 
 
@@ -580,6 +692,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--shared", type=Path, default=ROOT.parent / "shared", help="the shared/ folder"
+    )
+    parser.add_argument(
+        "--phoenix-people",
+        action="store_true",
+        help="also ship the ~17,000 people of Phoenix.Countries (1990-2014; triples load time)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -592,12 +709,17 @@ def main(argv: list[str] | None = None) -> int:
     taken = {alias_key(r[0]) for r in name_rows}
     name_rows += countrynames_rows(countries, taken)
     igo_rows = build_igos(countries)
-    igo_keys = {alias_key(a) for r in igo_rows for a in r[3].split("|")}
+    igo_keys = {alias_key(a) for r in igo_rows for a in [r[2], *r[3].split("|")]}
     taken |= igo_keys
+    igo_rows += phoenix_international(facts, taken)
     name_rows += city_rows(countries, taken)
+    taken |= {alias_key(r[0]) for r in name_rows}
     country_index = {alias_key(r[0]): r[2] for r in name_rows if r[1] == "country"}
-    country_index.update({alias_key(r[0]): r[2] for r in name_rows if r[1] == "country"})
-    person_rows, role_rows = build_people(facts, countries, country_index)
+    phoenix_rows, institutions, phoenix_people = phoenix_countries(facts, countries, taken)
+    name_rows += phoenix_rows
+    if not args.phoenix_people:
+        phoenix_people = {}
+    person_rows, role_rows = build_people(facts, countries, country_index, phoenix_people)
     write_tsv(
         "countries.tsv",
         ["code", "name", "tags", "source"],
@@ -645,7 +767,7 @@ def main(argv: list[str] | None = None) -> int:
     write_tsv(
         "groups.tsv",
         ["name", "aliases", "code", "country", "role", "source"],
-        build_groups(facts, countries),
+        build_groups(facts, countries) + institutions,
         note="armed non-state groups: converted from Phoenix.MilNonState "
         "(MIT, START TOPS names) plus curated fixes",
     )

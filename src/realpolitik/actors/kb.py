@@ -157,6 +157,8 @@ class KnowledgeBase:
         alias = self.aliases.get(key)
         if alias is None or override:
             alias = self.aliases[key] = Alias(text, [], exact=_is_exact(text))
+        elif text not in alias.forms:
+            alias.exact = alias.exact and _is_exact(text)
         alias.forms.add(text)
         if not any(e is entry for e in alias.entries):
             alias.entries.append(entry)
@@ -374,6 +376,8 @@ def _load_people(kb: KnowledgeBase) -> None:
 
 def _load_groups(kb: KnowledgeBase) -> None:
     for _, row in read_table("groups.tsv"):
+        if not row["country"] and row["code"][:3] in TRANSNATIONAL:
+            kb.orgs_by_code.setdefault(row["code"], row["name"])
         country, org, _ = kb.split_code(row["code"])
         entry = Entry(
             f"group/{row['name']}",
