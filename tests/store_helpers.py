@@ -28,15 +28,31 @@ if str(ROOT / "src") not in sys.path:
 from realpolitik.models import Actor, Article, Event, Evidence, Location  # noqa: E402
 
 COUNTRIES = ("RUS", "CHN", "USA", "GBR", "FRA", "IRN", "UKR", "TWN")
-CAMEOS = (("051", "05", 1, 3.4), ("036", "03", 1, 4.0), ("070", "07", 2, 7.0),
-          ("111", "11", 3, -2.0), ("130", "13", 3, -4.4), ("190", "19", 4, -10.0))
+CAMEOS = (
+    ("051", "05", 1, 3.4),
+    ("036", "03", 1, 4.0),
+    ("070", "07", 2, 7.0),
+    ("111", "11", 3, -2.0),
+    ("130", "13", 3, -4.4),
+    ("190", "19", 4, -10.0),
+)
 
 
 def make_event(
-    source: str, target: str, *, cameo: str = "051", root: str | None = None,
-    quad_class: int = 1, goldstein: float | None = 3.4, doc_id: str = "doc", index: int = 0,
-    date: str | None = "2024-01-01", negated: bool = False, modality: str = "asserted",
-    org: bool = False, location: Location | None = None,
+    source: str,
+    target: str,
+    *,
+    cameo: str = "051",
+    root: str | None = None,
+    quad_class: int = 1,
+    goldstein: float | None = 3.4,
+    doc_id: str = "doc",
+    index: int = 0,
+    date: str | None = "2024-01-01",
+    negated: bool = False,
+    modality: str = "asserted",
+    org: bool = False,
+    location: Location | None = None,
 ) -> Event:
     """Return a synthetic Event from ``source`` to ``target`` (country keys, or orgs)."""
 
@@ -46,11 +62,23 @@ def make_event(
         return Actor(text=key, name=key.title(), code=key + "GOV", country=key, role="GOV")
 
     return Event(
-        event_id=Event.make_id(doc_id, index, source, target, cameo), doc_id=doc_id, date=date,
-        sentence_index=index, sentence=f"{source} did {cameo} to {target}.", span=[0, 20],
-        source=actor(source), target=actor(target), cameo=cameo, root=root or cameo[:2],
-        quad_class=quad_class, goldstein=goldstein, plover=None, negated=negated,
-        modality=modality, location=location, confidence=0.9,
+        event_id=Event.make_id(doc_id, index, source, target, cameo),
+        doc_id=doc_id,
+        date=date,
+        sentence_index=index,
+        sentence=f"{source} did {cameo} to {target}.",
+        span=[0, 20],
+        source=actor(source),
+        target=actor(target),
+        cameo=cameo,
+        root=root or cameo[:2],
+        quad_class=quad_class,
+        goldstein=goldstein,
+        plover=None,
+        negated=negated,
+        modality=modality,
+        location=location,
+        confidence=0.9,
         evidence=Evidence(pattern="p", trigger="did", trigger_span=[4, 7]),
     )
 
@@ -60,8 +88,16 @@ def make_articles(n: int, *, start: int = 0, days: int = 60) -> list[Article]:
     out = []
     for i in range(start, start + n):
         day = f"2024-{1 + (i % days) // 28:02d}-{1 + (i % days) % 28:02d}"
-        out.append(Article(id=f"art-{i:06d}", text=f"Synthetic article number {i}.", date=day,
-                           url=f"https://example.org/{i}", title=f"Article {i}", source="synthetic"))
+        out.append(
+            Article(
+                id=f"art-{i:06d}",
+                text=f"Synthetic article number {i}.",
+                date=day,
+                url=f"https://example.org/{i}",
+                title=f"Article {i}",
+                source="synthetic",
+            )
+        )
     return out
 
 
@@ -85,8 +121,19 @@ class FakeCoder:
         for index in range(rng.randint(1, 4)):
             source, target = rng.sample(COUNTRIES, 2)
             cameo, root, quad, gold = rng.choice(CAMEOS)
-            events.append(make_event(source, target, cameo=cameo, root=root, quad_class=quad,
-                                     goldstein=gold, doc_id=article.id, index=index, date=None))
+            events.append(
+                make_event(
+                    source,
+                    target,
+                    cameo=cameo,
+                    root=root,
+                    quad_class=quad,
+                    goldstein=gold,
+                    doc_id=article.id,
+                    index=index,
+                    date=None,
+                )
+            )
         return events
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
@@ -101,16 +148,19 @@ def write_jsonl(path: Path, articles: Iterable[Article]) -> Path:
     """Write articles as JSONL (the fields ``read_articles`` reads)."""
     with path.open("w", encoding="utf-8") as handle:
         for a in articles:
-            handle.write(json.dumps({"id": a.id, "text": a.text, "date": a.date, "url": a.url,
-                                     "title": a.title}) + "\n")
+            handle.write(
+                json.dumps(
+                    {"id": a.id, "text": a.text, "date": a.date, "url": a.url, "title": a.title}
+                )
+                + "\n"
+            )
     return path
 
 
 AGG_SQL = (
     "SELECT source_key, target_key, substr(day, 1, {width}), COUNT(*), "
-    "SUM(CASE WHEN quad_class = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN quad_class = 2 THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN quad_class = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN quad_class = 4 THEN 1 ELSE 0 END), "
-    "COALESCE(SUM(goldstein), 0), COUNT(goldstein) FROM events WHERE in_aggregate = 1 "
+    + ", ".join(f"SUM(CASE WHEN quad_class = {q} THEN 1 ELSE 0 END)" for q in range(1, 5))
+    + ", COALESCE(SUM(goldstein), 0), COUNT(goldstein) FROM events WHERE in_aggregate = 1 "
     "GROUP BY source_key, target_key, substr(day, 1, {width})"
 )
 
@@ -124,7 +174,7 @@ def _rounded(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[str, str, str], tupl
 
 def recomputed_aggregates(store: Any, grain: str = "day") -> dict:
     """Return the dyad aggregate recomputed from the stored events, keyed by (s, t, period)."""
-    width = {"day": 10, "month": 7, "year": 4}[grain]
+    width = {"day": 10, "month": 7, "year": 4, "all": 0}[grain]
     return _rounded(store.backend.query(AGG_SQL.format(width=width)))
 
 
@@ -162,7 +212,10 @@ class PostgresServer:
     def skip_reason(self) -> str | None:
         """Return why no server can be started here, or None."""
         if self.bindir is None:
-            return "PostgreSQL binaries (initdb, pg_ctl) are absent; run scripts/test-services.sh as root"
+            return (
+                "PostgreSQL binaries (initdb, pg_ctl) are absent; "
+                "run scripts/test-services.sh as root"
+            )
         return None
 
     def _as_user(self, args: list[str]) -> list[str]:
@@ -187,16 +240,43 @@ class PostgresServer:
         self._ensure_user()
         data = self.dir / "data"
         subprocess.run(
-            self._as_user([str(self.bindir / "initdb"), "-D", str(data), "-A", "trust",
-                           "-U", "postgres", "--no-sync", "-E", "UTF8"]),
-            check=True, capture_output=True,
+            self._as_user(
+                [
+                    str(self.bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                ]
+            ),
+            check=True,
+            capture_output=True,
         )
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
         subprocess.run(
-            self._as_user([str(self.bindir / "pg_ctl"), "-D", str(data), "-l",
-                           str(self.dir / "log"), "-w", "-o", options, "start"]),
-            check=True, capture_output=True,
+            self._as_user(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(self.dir / "log"),
+                    "-w",
+                    "-o",
+                    options,
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
         )
 
     def url(self, database: str = "postgres") -> str:
@@ -215,8 +295,16 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the cluster and remove its directory."""
         subprocess.run(
-            self._as_user([str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m",
-                           "immediate", "stop"]),
+            self._as_user(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.dir / "data"),
+                    "-m",
+                    "immediate",
+                    "stop",
+                ]
+            ),
             capture_output=True,
         )
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -261,8 +349,12 @@ def _cmd_ingest(args: argparse.Namespace) -> None:
     with open(args.jsonl, encoding="utf-8") as handle:
         articles = (Article.from_dict(json.loads(line)) for line in handle if line.strip())
         with open_store(args.db, settings=settings) as store:
-            ingest_articles(articles, store=store, coder=FakeCoder(args.version, delay=args.delay),
-                            batch=args.batch)
+            ingest_articles(
+                articles,
+                store=store,
+                coder=FakeCoder(args.version, delay=args.delay),
+                batch=args.batch,
+            )
     print("done", flush=True)
 
 

@@ -8,7 +8,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from store_helpers import make_event
 
 from realpolitik.analysis import (
     alignment_network,
@@ -25,6 +24,7 @@ from realpolitik.errors import StoreError
 from realpolitik.models import Article
 from realpolitik.settings import Settings
 from realpolitik.store import open_store
+from store_helpers import make_event
 
 COOP = {"cameo": "051", "quad_class": 1, "goldstein": 3.4}
 AID = {"cameo": "070", "quad_class": 2, "goldstein": 7.0}
@@ -47,23 +47,33 @@ def store(tmp_path):
 
 
 def test_analysis_dyad_series_by_month_and_week(store):
-    _write(store, [
-        ("RUS", "CHN", "2024-01-03", COOP), ("RUS", "CHN", "2024-01-04", AID),
-        ("RUS", "CHN", "2024-03-10", ACCUSE), ("CHN", "RUS", "2024-03-11", COOP),
-        ("RUS", "USA", "2024-01-05", FIGHT),
-    ])
+    _write(
+        store,
+        [
+            ("RUS", "CHN", "2024-01-03", COOP),
+            ("RUS", "CHN", "2024-01-04", AID),
+            ("RUS", "CHN", "2024-03-10", ACCUSE),
+            ("CHN", "RUS", "2024-03-11", COOP),
+            ("RUS", "USA", "2024-01-05", FIGHT),
+        ],
+    )
     monthly = dyad_series(store, "RUS", "CHN", freq="month")
     assert list(monthly.index) == list(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]))
     jan = monthly.loc["2024-01-01"]
     assert (jan["events"], jan["verbal_coop"], jan["material_coop"]) == (2, 1, 1)
-    assert jan["goldstein_sum"] == pytest.approx(10.4) and jan["goldstein_mean"] == pytest.approx(5.2)
+    assert jan["goldstein_sum"] == pytest.approx(10.4) and jan["goldstein_mean"] == pytest.approx(
+        5.2
+    )
     assert jan["balance"] == 1.0
-    assert monthly.loc["2024-02-01", "events"] == 0 and np.isnan(monthly.loc["2024-02-01", "balance"])
+    assert monthly.loc["2024-02-01", "events"] == 0 and np.isnan(
+        monthly.loc["2024-02-01", "balance"]
+    )
     assert monthly.loc["2024-03-01", "balance"] == -1.0
     both = dyad_series(store, "RUS", "CHN", freq="month", directed=False)
     assert both.loc["2024-03-01", "events"] == 2 and both.loc["2024-03-01", "balance"] == 0.0
-    weekly = dyad_series(store, "RUS", "CHN", freq="week", since=date(2024, 1, 1),
-                         until=date(2024, 1, 31))
+    weekly = dyad_series(
+        store, "RUS", "CHN", freq="week", since=date(2024, 1, 1), until=date(2024, 1, 31)
+    )
     assert weekly.index[0] == pd.Timestamp("2024-01-01") and len(weekly) == 5
     assert weekly["events"].sum() == 2
     assert summarize(monthly)["tone"] == "cooperation"
@@ -73,8 +83,9 @@ def test_analysis_dyad_series_by_month_and_week(store):
 
 def test_analysis_dyad_series_day_fills_window(store):
     _write(store, [("RUS", "CHN", "2024-01-03", COOP)])
-    daily = dyad_series(store, "RUS", "CHN", freq="day", since=date(2024, 1, 1),
-                        until=date(2024, 1, 5))
+    daily = dyad_series(
+        store, "RUS", "CHN", freq="day", since=date(2024, 1, 1), until=date(2024, 1, 5)
+    )
     assert list(daily["events"]) == [0, 0, 1, 0, 0]
     with pytest.raises(StoreError) as err:
         dyad_series(store, "RUS", "CHN", freq="fortnight")
@@ -97,7 +108,7 @@ def _two_blocs(store) -> None:
     day = date(2024, 1, 1)
     for camp in (west, east):
         for i, a in enumerate(camp):
-            for b in camp[i + 1:]:
+            for b in camp[i + 1 :]:
                 rows += [(a, b, day.isoformat(), COOP)] * 3 + [(b, a, day.isoformat(), AID)]
     for a in west:
         for b in east:
@@ -114,7 +125,9 @@ def test_analysis_network_edges_and_weights(store):
     assert edge["volume"] == 4 and edge["goldstein_mean"] == pytest.approx((3 * 3.4 + 7) / 4)
     assert edge["weight"] == edge["goldstein_mean"] and edge["signed_weight"] > 0
     assert graph.edges["USA", "RUS"]["signed_weight"] < 0
-    assert graph.nodes["USA"]["volume"] == sum(d["volume"] for *_, d in graph.edges("USA", data=True))
+    assert graph.nodes["USA"]["volume"] == sum(
+        d["volume"] for *_, d in graph.edges("USA", data=True)
+    )
     directed = alignment_network(store, min_events=1, directed=True)
     assert directed.is_directed() and directed.edges["RUS", "CHN"]["volume"] == 3
     busiest = dyad_table(store, limit=3)
@@ -126,8 +139,10 @@ def test_analysis_network_edges_and_weights(store):
 def test_analysis_blocs_split_a_synthetic_two_camp_network(store):
     _two_blocs(store)
     blocs = find_blocs(alignment_network(store, min_events=1))
-    assert sorted(map(sorted, blocs.blocs)) == [["CHN", "IRN", "PRK", "RUS"],
-                                                ["DEU", "FRA", "GBR", "USA"]]
+    assert sorted(map(sorted, blocs.blocs)) == [
+        ["CHN", "IRN", "PRK", "RUS"],
+        ["DEU", "FRA", "GBR", "USA"],
+    ]
     assert blocs.modularity > 0.3
     assert blocs.bloc_of("RUS") == blocs.bloc_of("CHN") != blocs.bloc_of("USA")
     assert blocs.bloc_of("BRA") is None
@@ -138,7 +153,7 @@ def test_analysis_blocs_three_camps_and_all_friends():
     camps = [["A1", "A2", "A3"], ["B1", "B2", "B3"], ["C1", "C2", "C3"]]
     for camp in camps:
         for i, a in enumerate(camp):
-            for b in camp[i + 1:]:
+            for b in camp[i + 1 :]:
                 graph.add_edge(a, b, signed_weight=5.0)
     for x, y in [(0, 1), (1, 2), (0, 2)]:
         for a in camps[x]:

@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import pytest
-from store_helpers import make_event
 
 from realpolitik.errors import StoreError
 from realpolitik.models import Article, Event, Location
@@ -15,6 +14,7 @@ from realpolitik.settings import Settings
 from realpolitik.store import EventFilter, export_events, open_store
 from realpolitik.store.export import FLAT_COLUMNS
 from realpolitik.store.gdelt import columns
+from store_helpers import make_event
 
 SHARED_COLUMNS = "peer/gdelt/gdelt2_event_columns.tsv"
 
@@ -24,17 +24,45 @@ def store(tmp_path):
     with open_store(str(tmp_path / "export.db"), settings=Settings()) as opened:
         a1 = Article(id="a1", text="one", date="2024-10-14", url="https://news.example/a1")
         a2 = Article(id="a2", text="two", date=None)
-        lavrov = make_event("RUS", "USA", cameo="111", quad_class=3, goldstein=-2.0, doc_id="a1",
-                            date="2024-10-14", location=Location(name="Taiwan Strait",
-                                                                 country="TWN", lat=24.0,
-                                                                 lon=119.5))
+        lavrov = make_event(
+            "RUS",
+            "USA",
+            cameo="111",
+            quad_class=3,
+            goldstein=-2.0,
+            doc_id="a1",
+            date="2024-10-14",
+            location=Location(name="Taiwan Strait", country="TWN", lat=24.0, lon=119.5),
+        )
         lavrov.source.name = "Sergei\tLavrov"
-        opened.write([
-            (a1, [lavrov, make_event("RUS", "CHN", doc_id="a1", index=1, date=None),
-                  make_event("NATO", "EU", doc_id="a1", index=2, org=True, date="2024-10-15")]),
-            (a2, [make_event("CHN", "TWN", cameo="130", quad_class=3, goldstein=-4.4,
-                             doc_id="a2", index=0, date=None)]),
-        ], coder_version="v1")
+        opened.write(
+            [
+                (
+                    a1,
+                    [
+                        lavrov,
+                        make_event("RUS", "CHN", doc_id="a1", index=1, date=None),
+                        make_event("NATO", "EU", doc_id="a1", index=2, org=True, date="2024-10-15"),
+                    ],
+                ),
+                (
+                    a2,
+                    [
+                        make_event(
+                            "CHN",
+                            "TWN",
+                            cameo="130",
+                            quad_class=3,
+                            goldstein=-4.4,
+                            doc_id="a2",
+                            index=0,
+                            date=None,
+                        )
+                    ],
+                ),
+            ],
+            coder_version="v1",
+        )
         yield opened
 
 
@@ -97,8 +125,9 @@ def test_export_jsonl_round_trips_events(store, tmp_path):
 
 def test_export_csv_has_flat_columns_and_filter(store, tmp_path):
     out = tmp_path / "events.csv"
-    count = export_events(store, out, fmt="csv",
-                          filt=EventFilter(since=date(2024, 10, 15), until=date(2024, 10, 15)))
+    count = export_events(
+        store, out, fmt="csv", filt=EventFilter(since=date(2024, 10, 15), until=date(2024, 10, 15))
+    )
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert count == len(rows) == 1
     assert tuple(rows[0]) == FLAT_COLUMNS and rows[0]["source_org"] == "NATO"
@@ -114,7 +143,8 @@ def test_export_parquet_types_and_rows(store, tmp_path):
     assert str(table.schema.field("goldstein").type) == "double"
     assert str(table.schema.field("quad_class").type) == "int64"
     assert sorted(table.column("event_id").to_pylist()) == sorted(
-        e.event_id for e in store.iter_events())
+        e.event_id for e in store.iter_events()
+    )
     assert json.loads(table.column("evidence")[0].as_py())["pattern"] == "p"
 
 

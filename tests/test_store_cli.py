@@ -8,13 +8,13 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from store_helpers import FakeCoder, make_articles, make_event, write_jsonl
 
 import realpolitik
 from realpolitik.cli import app
 from realpolitik.models import Article
 from realpolitik.settings import Settings
 from realpolitik.store import open_store
+from store_helpers import FakeCoder, make_articles, make_event, write_jsonl
 
 
 @pytest.fixture
@@ -25,16 +25,21 @@ def db(tmp_path):
     start = date(2024, 1, 1)
     for week in range(12):
         day = (start + timedelta(weeks=week)).isoformat()
-        rows += [("RUS", "CHN", day, "051", 1, 3.4), ("CHN", "RUS", day, "057", 1, 8.0),
-                 ("RUS", "USA", day, "111", 3, -2.0), ("USA", "RUS", day, "163", 4, -8.0),
-                 ("USA", "GBR", day, "036", 1, 4.0)]
+        rows += [
+            ("RUS", "CHN", day, "051", 1, 3.4),
+            ("CHN", "RUS", day, "057", 1, 8.0),
+            ("RUS", "USA", day, "111", 3, -2.0),
+            ("USA", "RUS", day, "163", 4, -8.0),
+            ("USA", "GBR", day, "036", 1, 4.0),
+        ]
         if week == 10:
             rows += [("RUS", "CHN", day, "190", 4, -10.0)] * 4
-    events = [make_event(s, t, cameo=c, quad_class=q, goldstein=g, doc_id="a", index=i, date=d)
-              for i, (s, t, d, c, q, g) in enumerate(rows)]
+    events = [
+        make_event(s, t, cameo=c, quad_class=q, goldstein=g, doc_id="a", index=i, date=d)
+        for i, (s, t, d, c, q, g) in enumerate(rows)
+    ]
     with open_store(path, settings=Settings()) as store:
-        store.write([(Article(id="a", text="a", url="https://x.org/a"), events)],
-                    coder_version="v")
+        store.write([(Article(id="a", text="a", url="https://x.org/a"), events)], coder_version="v")
     return path
 
 
@@ -85,12 +90,35 @@ def test_store_cli_dyad_table_json_csv(runner, db):
     assert "RUS → CHN" in table.stdout and "cooperation" in table.stdout
     conflict = _run(runner, "dyad", "rus", "usa", "--db", db)
     assert "conflict" in conflict.stdout
-    data = json.loads(_run(runner, "dyad", "RUS", "CHN", "--db", db, "--format", "json",
-                           "--freq", "week", "--since", "2024-01", "--until", "2024-01").stdout)
+    data = json.loads(
+        _run(
+            runner,
+            "dyad",
+            "RUS",
+            "CHN",
+            "--db",
+            db,
+            "--format",
+            "json",
+            "--freq",
+            "week",
+            "--since",
+            "2024-01",
+            "--until",
+            "2024-01",
+        ).stdout
+    )
     assert data["freq"] == "week" and data["summary"]["events"] == 5
     assert [r["period"] for r in data["series"]][0] == "2024-01-01"
-    rows = list(csv.DictReader(io.StringIO(_run(
-        runner, "dyad", "RUS", "CHN", "--db", db, "--format", "csv", "--undirected").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                _run(
+                    runner, "dyad", "RUS", "CHN", "--db", db, "--format", "csv", "--undirected"
+                ).stdout
+            )
+        )
+    )
     assert sum(int(r["events"]) for r in rows) == 28 and "balance" in rows[0]
 
 
@@ -102,9 +130,14 @@ def test_store_cli_network_formats(runner, db):
     assert edges[("CHN", "RUS")]["volume"] == 28 and edges[("RUS", "USA")]["balance"] == -1.0
     assert {n["id"] for n in data["nodes"]} == {"RUS", "CHN", "USA", "GBR"}
     graphml = _run(runner, "network", "--db", db, "--format", "graphml", "--directed").stdout
-    assert graphml.startswith("<graphml") and "edgedefault=\"directed\"" in graphml
-    rows = list(csv.DictReader(io.StringIO(
-        _run(runner, "network", "--db", db, "--format", "csv", "--limit", "1").stdout)))
+    assert graphml.startswith("<graphml") and 'edgedefault="directed"' in graphml
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                _run(runner, "network", "--db", db, "--format", "csv", "--limit", "1").stdout
+            )
+        )
+    )
     assert len(rows) == 1
 
 
@@ -119,15 +152,21 @@ def test_store_cli_blocs(runner, db):
 
 
 def test_store_cli_shifts(runner, db):
-    data = json.loads(_run(runner, "shifts", "--db", db, "--format", "json", "--freq", "week",
-                           "--window", "6").stdout)
+    data = json.loads(
+        _run(
+            runner, "shifts", "--db", db, "--format", "json", "--freq", "week", "--window", "6"
+        ).stdout
+    )
     assert data and data[0]["source"] == "RUS" and data[0]["target"] == "CHN"
     assert data[0]["period"] == "2024-03-11" and data[0]["direction"] == "conflict"
     assert data[0]["drivers"][0]["goldstein"] == -10.0
     table = _run(runner, "shifts", "--db", db, "--actor", "rus", "--window", "6")
     assert table.exit_code == 0 and "RUS" in table.stdout and "conflict" in table.stdout
-    rows = list(csv.DictReader(io.StringIO(
-        _run(runner, "shifts", "--db", db, "-f", "csv", "--window", "6").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(_run(runner, "shifts", "--db", db, "-f", "csv", "--window", "6").stdout)
+        )
+    )
     assert rows and rows[0]["drivers"]
 
 
@@ -152,11 +191,11 @@ def test_store_cli_errors_are_clean(runner, db, tmp_path):
     assert bad_date.exit_code == 7 and "[E507]" in bad_date.stderr
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"garbage" * 1000)
-    result = _run(runner, "blocs", "--db", str(corrupt))
-    assert result.exit_code == 7 and "[E501]" in result.stderr and "corrupt.db" in result.stderr
+    broken = _run(runner, "blocs", "--db", str(corrupt))
+    assert broken.exit_code == 7 and "[E501]" in broken.stderr and "corrupt.db" in broken.stderr
     bad_path = _run(runner, "export", str(tmp_path / "no" / "x.csv"), "-f", "csv", "--db", db)
     assert bad_path.exit_code == 7 and "[E508]" in bad_path.stderr
-    for result in (missing, bad_date, result, bad_path):
+    for result in (missing, bad_date, broken, bad_path):
         assert "Traceback" not in result.output
 
 

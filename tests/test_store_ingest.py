@@ -8,6 +8,10 @@ import sys
 import time
 
 import pytest
+
+from realpolitik.settings import Settings
+from realpolitik.store import open_store
+from realpolitik.store.ingest import ingest
 from store_helpers import (
     ROOT,
     FakeCoder,
@@ -16,10 +20,6 @@ from store_helpers import (
     stored_aggregates,
     write_jsonl,
 )
-
-from realpolitik.settings import Settings
-from realpolitik.store import open_store
-from realpolitik.store.ingest import ingest
 
 HELPER = [sys.executable, str(ROOT / "tests" / "store_helpers.py")]
 N_ARTICLES = 600
@@ -65,11 +65,12 @@ def test_store_kill_9_mid_ingest_then_rerun_loses_and_doubles_nothing(tmp_path):
     with open_store(db, settings=Settings()) as store:
         ids = [r[0] for r in store.backend.query("SELECT id FROM articles")]
         assert sorted(ids) == sorted(expected)
-        per_article = dict(store.backend.query(
-            "SELECT article_id, COUNT(*) FROM events GROUP BY article_id"))
+        per_article = dict(
+            store.backend.query("SELECT article_id, COUNT(*) FROM events GROUP BY article_id")
+        )
         assert per_article == {k: v for k, v in expected.items() if v}
         assert store.count("events") == sum(expected.values())
-        for grain in ("day", "month", "year"):
+        for grain in ("day", "month", "year", "all"):
             assert stored_aggregates(store, grain) == recomputed_aggregates(store, grain)
 
 
@@ -82,8 +83,12 @@ def test_store_ingest_reads_real_source_files(tmp_path):
     )
     warnings: list[str] = []
     with open_store(str(tmp_path / "x.db"), settings=Settings(ingest_batch=5)) as store:
-        report = ingest([source, tmp_path / "note.txt", tmp_path / "missing.jsonl"],
-                        store=store, coder=FakeCoder(), on_warning=warnings.append)
+        report = ingest(
+            [source, tmp_path / "note.txt", tmp_path / "missing.jsonl"],
+            store=store,
+            coder=FakeCoder(),
+            on_warning=warnings.append,
+        )
         assert report.read == 13 and report.stored == 13
         assert store.article("art-000003") is not None
         again = ingest([source], store=store, coder=FakeCoder())
@@ -93,8 +98,10 @@ def test_store_ingest_reads_real_source_files(tmp_path):
 
 @pytest.mark.slow
 def test_store_ingest_with_the_real_pipeline_is_idempotent(tmp_path, pipeline):
-    text = ("Russian Foreign Minister Sergei Lavrov praised China for its balanced stance. "
-            "Lavrov condemned the United States for provocations in the Taiwan Strait.")
+    text = (
+        "Russian Foreign Minister Sergei Lavrov praised China for its balanced stance. "
+        "Lavrov condemned the United States for provocations in the Taiwan Strait."
+    )
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     with open_store(str(tmp_path / "real.db"), settings=Settings()) as store:
         first = ingest([tmp_path / "a.txt"], store=store, coder=pipeline)

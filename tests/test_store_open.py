@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-from store_helpers import ROOT, make_event, postgres_server
 
 from realpolitik.errors import StoreError
 from realpolitik.models import Article
 from realpolitik.settings import Settings
 from realpolitik.store import migrations, open_store
 from realpolitik.store.backends import connect, redact_url
+from store_helpers import ROOT, make_event, postgres_server
 
 HELPER = [sys.executable, str(ROOT / "tests" / "store_helpers.py")]
 
@@ -48,10 +48,15 @@ def test_store_migration_upgrade_backfills_rollups(tmp_path):
     )
     backend.close()
     with open_store(path, settings=_settings()) as store:
-        assert migrations.applied(store.backend)[-1] == "0002_dyad_rollups"
+        assert migrations.applied(store.backend) == [
+            "0001_initial",
+            "0002_dyad_rollups",
+            "0003_dyad_totals",
+        ]
         month = store.backend.query("SELECT * FROM dyad_month")
         assert month == [("RUS", "CHN", "2024-01", 3, 2, 0, 1, 0, pytest.approx(4.8), 3)]
         assert store.backend.query("SELECT period, n_events FROM dyad_year") == [("2024", 3)]
+        assert store.backend.query("SELECT period, n_events FROM dyad_all") == [("", 3)]
 
 
 def test_store_newer_schema_is_refused(tmp_path):
@@ -79,14 +84,15 @@ def test_store_truncated_database_gives_clear_error(tmp_path):
     path = tmp_path / "cut.db"
     with open_store(str(path), settings=_settings()) as store:
         article = Article(id="a", text="t", date="2024-01-01")
-        store.write([(article, [make_event("RUS", "CHN", doc_id="a", index=i)
-                                for i in range(300)])], coder_version="v")
+        store.write(
+            [(article, [make_event("RUS", "CHN", doc_id="a", index=i) for i in range(300)])],
+            coder_version="v",
+        )
     data = path.read_bytes()
     path.write_bytes(data[:4096] + b"\x00" * 50 + data[8192:9000])
-    with pytest.raises(StoreError) as err:
-        with open_store(str(path), settings=_settings()) as store:
-            store.count("events")
-            list(store.iter_events())
+    with pytest.raises(StoreError) as err, open_store(str(path), settings=_settings()) as store:
+        store.count("events")
+        list(store.iter_events())
     assert err.value.code == "E501" and "cut.db" in str(err.value)
 
 
@@ -116,8 +122,9 @@ def test_store_readonly_refuses_writes(tmp_path):
 
 
 def _hold_lock(path: str, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([*HELPER, "hold-lock", path, str(seconds)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [*HELPER, "hold-lock", path, str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -177,10 +184,14 @@ def test_store_readers_keep_working_while_ingest_writes(tmp_path):
     db = str(tmp_path / "shared.db")
     open_store(db, settings=_settings()).close()
     source = write_jsonl(tmp_path / "articles.jsonl", make_articles(300))
-    writer = subprocess.Popen([*HELPER, "ingest", str(source), db, "--batch", "5",
-                               "--delay", "0.004"], stdout=subprocess.PIPE, text=True)
-    reader = subprocess.run([*HELPER, "read-loop", db, "1.5"], capture_output=True, text=True,
-                            timeout=60)
+    writer = subprocess.Popen(
+        [*HELPER, "ingest", str(source), db, "--batch", "5", "--delay", "0.004"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    reader = subprocess.run(
+        [*HELPER, "read-loop", db, "1.5"], capture_output=True, text=True, timeout=60
+    )
     writer_out, _ = writer.communicate(timeout=120)
     assert reader.returncode == 0, reader.stderr
     assert writer.returncode == 0 and writer_out.strip() == "done"

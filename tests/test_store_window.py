@@ -17,9 +17,15 @@ def _covered(parts, lo_bound=FIRST, hi_bound=LAST) -> list[date]:
     days = []
     day = lo_bound
     while day <= hi_bound:
-        key = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}
+        key = {
+            "day": day.isoformat(),
+            "month": day.isoformat()[:7],
+            "year": day.isoformat()[:4],
+            "all": "",
+        }
         hits = sum(
-            1 for grain, lo, hi in parts
+            1
+            for grain, lo, hi in parts
             if (lo is None or key[grain] >= lo) and (hi is None or key[grain] <= hi)
         )
         assert hits <= 1, f"{day} covered {hits} times by {parts}"
@@ -32,8 +38,10 @@ def _covered(parts, lo_bound=FIRST, hi_bound=LAST) -> list[date]:
 def test_store_window_example_from_docstring():
     parts = window_parts(date(2020, 3, 15), date(2023, 2, 10))
     assert parts == [
-        ("day", "2020-03-15", "2020-03-31"), ("day", "2023-02-01", "2023-02-10"),
-        ("month", "2020-04", "2020-12"), ("month", "2023-01", "2023-01"),
+        ("day", "2020-03-15", "2020-03-31"),
+        ("day", "2023-02-01", "2023-02-10"),
+        ("month", "2020-04", "2020-12"),
+        ("month", "2023-01", "2023-01"),
         ("year", "2021", "2022"),
     ]
 
@@ -56,5 +64,5 @@ def test_store_window_whole_month_and_empty():
     assert window_parts(date(2024, 2, 1), date(2024, 2, 29)) == [("month", "2024-02", "2024-02")]
     assert window_parts(date(2024, 1, 1), date(2024, 12, 31)) == [("year", "2024", "2024")]
     assert window_parts(date(2024, 5, 2), date(2024, 5, 1)) == []
-    assert window_parts(None, None) == [("year", None, None)]
+    assert window_parts(None, None) == [("all", None, None)]
     assert month_end(date(2023, 12, 9)) == date(2023, 12, 31)

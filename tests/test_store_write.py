@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+
+from realpolitik.models import Article, Location
+from realpolitik.settings import Settings
+from realpolitik.store import EventFilter, open_store
+from realpolitik.store.ingest import ingest_articles
 from store_helpers import (
     FakeCoder,
     make_articles,
@@ -13,11 +18,6 @@ from store_helpers import (
     store_url,
     stored_aggregates,
 )
-
-from realpolitik.models import Article, Location
-from realpolitik.settings import Settings
-from realpolitik.store import EventFilter, open_store
-from realpolitik.store.ingest import ingest_articles
 
 BACKENDS = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -35,15 +35,23 @@ def _article(i: int = 1, date: str = "2024-03-05", text: str | None = None) -> A
 
 
 def _all_grains_consistent(store) -> None:
-    for grain in ("day", "month", "year"):
+    for grain in ("day", "month", "year", "all"):
         assert stored_aggregates(store, grain) == recomputed_aggregates(store, grain), grain
 
 
 def test_store_write_stores_articles_events_and_aggregates(store):
     events = [
         make_event("RUS", "CHN", doc_id="a1", index=0, goldstein=3.4, date=None),
-        make_event("RUS", "USA", cameo="111", quad_class=3, goldstein=-2.0, doc_id="a1", index=1,
-                   date="2024-03-06"),
+        make_event(
+            "RUS",
+            "USA",
+            cameo="111",
+            quad_class=3,
+            goldstein=-2.0,
+            doc_id="a1",
+            index=1,
+            date="2024-03-06",
+        ),
     ]
     stats = store.write([(_article(), events)], coder_version="v1")
     assert (stats.articles, stats.events, stats.replaced) == (1, 2, 0)
@@ -56,8 +64,15 @@ def test_store_write_stores_articles_events_and_aggregates(store):
 
 
 def test_store_write_round_trips_every_event_field(store):
-    event = make_event("USA", "TWN", cameo="070", quad_class=2, goldstein=7.0, doc_id="a1",
-                       location=Location(name="Taipei", country="TWN", lat=25.0, lon=121.5))
+    event = make_event(
+        "USA",
+        "TWN",
+        cameo="070",
+        quad_class=2,
+        goldstein=7.0,
+        doc_id="a1",
+        location=Location(name="Taipei", country="TWN", lat=25.0, lon=121.5),
+    )
     event.amount = None
     store.write([(_article(), [event])], coder_version="v1")
     [back] = list(store.iter_events())
@@ -103,8 +118,9 @@ def test_store_excluded_events_are_kept_but_not_aggregated(store):
 
 
 def test_store_org_actors_are_dyad_keys(store):
-    store.write([(_article(), [make_event("NATO", "EU", doc_id="a1", org=True)])],
-                coder_version="v1")
+    store.write(
+        [(_article(), [make_event("NATO", "EU", doc_id="a1", org=True)])], coder_version="v1"
+    )
     assert ("NATO", "EU", "2024-01-01") in stored_aggregates(store)
 
 
@@ -123,13 +139,15 @@ def test_store_failed_batch_leaves_nothing(store, monkeypatch):
     store.write([(_article(1), [make_event("RUS", "CHN", doc_id="a1")])], coder_version="v1")
     before = (store.count("articles"), store.count("events"), stored_aggregates(store))
 
-    def broken(deltas):
+    def broken(article_ids):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_apply", broken)
+    monkeypatch.setattr(store, "_aggregate_new", broken)
     with pytest.raises(RuntimeError):
-        store.write([(_article(2), [make_event("USA", "CHN", doc_id="a2")]),
-                     (_article(1), [])], coder_version="v2")
+        store.write(
+            [(_article(2), [make_event("USA", "CHN", doc_id="a2")]), (_article(1), [])],
+            coder_version="v2",
+        )
     assert (store.count("articles"), store.count("events"), stored_aggregates(store)) == before
 
 
@@ -150,8 +168,9 @@ def test_store_ingest_twice_is_idempotent_and_recode_replaces(store):
 
 def test_store_same_text_under_new_id_is_stored_as_duplicate(store):
     ingest_articles([_article(1, text="Same words here.")], store=store, coder=FakeCoder())
-    report = ingest_articles([_article(2, text="Same  words here.")], store=store,
-                             coder=FakeCoder())
+    report = ingest_articles(
+        [_article(2, text="Same  words here.")], store=store, coder=FakeCoder()
+    )
     assert report.duplicates == 1
     dup = store.article("a2")
     assert dup is not None and dup.duplicate_of == "a1"
@@ -162,8 +181,18 @@ def test_store_dyad_totals_match_window_sums(store):
     events = []
     for i, day in enumerate(["2023-12-31", "2024-01-01", "2024-02-15", "2024-12-31", "2025-01-02"]):
         events.append(make_event("RUS", "CHN", doc_id="a1", index=i, date=day))
-    events.append(make_event("USA", "CHN", doc_id="a1", index=9, date="2024-02-16",
-                             goldstein=-4.0, quad_class=3, cameo="130"))
+    events.append(
+        make_event(
+            "USA",
+            "CHN",
+            doc_id="a1",
+            index=9,
+            date="2024-02-16",
+            goldstein=-4.0,
+            quad_class=3,
+            cameo="130",
+        )
+    )
     store.write([(_article(), events)], coder_version="v1")
     from datetime import date
 
@@ -176,11 +205,16 @@ def test_store_dyad_totals_match_window_sums(store):
 
 def test_store_bad_dates_are_kept_out_of_aggregates_with_warning(store):
     warnings: list[str] = []
-    events = [make_event("RUS", "CHN", doc_id="a1", date="2024-13-40"),
-              make_event("RUS", "CHN", doc_id="a1", index=1, date=None)]
-    store.write([(_article(date="sometime"), events)], coder_version="v1",
-                on_warning=warnings.append)
+    events = [
+        make_event("RUS", "CHN", doc_id="a1", date="2024-13-40"),
+        make_event("RUS", "CHN", doc_id="a1", index=1, date=None),
+    ]
+    store.write(
+        [(_article(date="sometime"), events)], coder_version="v1", on_warning=warnings.append
+    )
     assert store.count("events") == 2 and stored_aggregates(store) == {}
     assert sorted(w.split("date ")[1].split(" ")[0] for w in warnings) == [
-        "'2024-13-40'", "'sometime'"]
+        "'2024-13-40'",
+        "'sometime'",
+    ]
     assert all("[W502]" in w for w in warnings)

@@ -17,6 +17,15 @@ from realpolitik.analysis.shifts import detect_shifts
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "FREQS", "Blocs", "alignment_network", "detect_shifts", "dyad_series", "dyad_table",
-    "edges_frame", "find_blocs", "parse_day", "parse_until", "summarize",
+    "FREQS",
+    "Blocs",
+    "alignment_network",
+    "detect_shifts",
+    "dyad_series",
+    "dyad_table",
+    "edges_frame",
+    "find_blocs",
+    "parse_day",
+    "parse_until",
+    "summarize",
 ]

@@ -38,7 +38,9 @@ class Blocs:
 
     blocs: list[list[str]] = field(default_factory=list)
     modularity: float = 0.0
-    method: str = "signed spectral clustering (signed normalised Laplacian, k-means, signed modularity)"
+    method: str = (
+        "signed spectral clustering (signed normalised Laplacian, k-means, signed modularity)"
+    )
 
     def bloc_of(self, actor: str) -> int | None:
         """Return the index of ``actor``'s bloc, or None if it is not in the network."""
@@ -52,7 +54,9 @@ class Blocs:
         return {"blocs": self.blocs, "modularity": self.modularity, "method": self.method}
 
 
-def signed_matrix(graph: nx.Graph, *, weight: str = "signed_weight") -> tuple[list[str], np.ndarray]:
+def signed_matrix(
+    graph: nx.Graph, *, weight: str = "signed_weight"
+) -> tuple[list[str], np.ndarray]:
     """Return the sorted node list and the symmetric signed adjacency matrix of ``graph``."""
     nodes = sorted(n for n in graph.nodes if graph.degree(n) > 0)
     index = {n: i for i, n in enumerate(nodes)}

@@ -9,13 +9,13 @@ to +1 (all cooperation). Directed series count ``a → b`` only; undirected ones
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from realpolitik.analysis.periods import check_freq, period_index, period_start
+from realpolitik.analysis.periods import check_freq, period_index, period_starts
 from realpolitik.store.rows import AGG_COLUMNS
 from realpolitik.store.store import Store
 
@@ -23,9 +23,16 @@ logger = logging.getLogger(__name__)
 
 QUAD_NAMES = ("verbal_coop", "material_coop", "verbal_conflict", "material_conflict")
 SERIES_COLUMNS = (
-    "events", *QUAD_NAMES, "goldstein_sum", "goldstein_mean", "balance", "n_goldstein",
+    "events",
+    *QUAD_NAMES,
+    "goldstein_sum",
+    "goldstein_mean",
+    "balance",
+    "n_goldstein",
 )
-_RENAME = dict(zip(AGG_COLUMNS, ("events", *QUAD_NAMES, "goldstein_sum", "n_goldstein"), strict=True))
+_RENAME = dict(
+    zip(AGG_COLUMNS, ("events", *QUAD_NAMES, "goldstein_sum", "n_goldstein"), strict=True)
+)
 
 
 def aggregate_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -67,18 +74,30 @@ def dyad_series(
     """
     check_freq(freq)
     pairs = {(a, b)} if directed else {(a, b), (b, a)}
-    rows = [r for r in store.dyad_days(sorted({a, b}), sorted({a, b}), since=since, until=until)
-            if (r[0], r[1]) in pairs]
+    grain = "month" if freq == "month" and _whole_months(since, until) else "day"
+    keys = sorted({a, b})
+    rows = [
+        r
+        for r in store.dyad_periods(grain, keys, keys, since=since, until=until)
+        if (r[0], r[1]) in pairs
+    ]
     frame = aggregate_frame(rows)
-    days = pd.to_datetime(frame["period"]).dt.date
-    frame["period"] = pd.to_datetime([period_start(d, freq) for d in days])
+    days = pd.to_datetime(frame["period"], format="%Y-%m" if grain == "month" else "%Y-%m-%d")
+    frame["period"] = period_starts(days, freq)
     summed = frame.drop(columns=["source", "target"]).groupby("period").sum()
-    first = since or (days.min() if len(days) else None)
-    last = until or (days.max() if len(days) else None)
+    first = since or (days.min().date() if len(days) else None)
+    last = until or (days.max().date() if len(days) else None)
     if first is not None and last is not None and first <= last:
         summed = summed.reindex(period_index(first, last, freq), fill_value=0)
     summed.index.name = "period"
     return add_measures(summed)[list(SERIES_COLUMNS)]
+
+
+def _whole_months(since: date | None, until: date | None) -> bool:
+    """Return True when the window starts and ends on month boundaries (or is open)."""
+    if since and since.day != 1:
+        return False
+    return not until or (until + timedelta(days=1)).day == 1
 
 
 def summarize(series: pd.DataFrame) -> dict[str, Any]:
@@ -86,11 +105,15 @@ def summarize(series: pd.DataFrame) -> dict[str, Any]:
     total = series[["events", *QUAD_NAMES, "goldstein_sum", "n_goldstein"]].sum()
     frame = add_measures(pd.DataFrame([total.astype(float).to_dict()]))
     balance = frame["balance"].iloc[0]
-    tone = "none" if total["events"] == 0 else (
-        "cooperation" if balance > 0 else "conflict" if balance < 0 else "neutral"
+    tone = (
+        "none"
+        if total["events"] == 0
+        else ("cooperation" if balance > 0 else "conflict" if balance < 0 else "neutral")
     )
     out = {k: (int(v) if k not in {"goldstein_sum"} else float(v)) for k, v in total.items()}
-    out["goldstein_mean"] = None if pd.isna(frame["goldstein_mean"].iloc[0]) else float(frame["goldstein_mean"].iloc[0])
+    out["goldstein_mean"] = (
+        None if pd.isna(frame["goldstein_mean"].iloc[0]) else float(frame["goldstein_mean"].iloc[0])
+    )
     out["balance"] = None if pd.isna(balance) else float(balance)
     out["tone"] = tone
     out["periods"] = len(series)

@@ -22,7 +22,13 @@ from realpolitik.store.store import Store
 logger = logging.getLogger(__name__)
 
 EDGE_COLUMNS = (
-    "source", "target", "volume", *QUAD_NAMES, "goldstein_mean", "balance", "signed_weight",
+    "source",
+    "target",
+    "volume",
+    *QUAD_NAMES,
+    "goldstein_mean",
+    "balance",
+    "signed_weight",
 )
 
 
@@ -86,7 +92,9 @@ def graph_from_table(table: pd.DataFrame, *, directed: bool = False) -> nx.Graph
     """Build the network from a dyad table (``dyad_table``'s columns)."""
     graph: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     for record in table.to_dict("records"):
-        attrs: dict[str, Any] = {k: _plain(v) for k, v in record.items() if k not in {"source", "target"}}
+        attrs: dict[str, Any] = {
+            k: _plain(v) for k, v in record.items() if k not in {"source", "target"}
+        }
         attrs["weight"] = attrs["goldstein_mean"]
         graph.add_edge(record["source"], record["target"], **attrs)
     for node in graph.nodes:
@@ -107,4 +115,6 @@ def edges_frame(graph: nx.Graph) -> pd.DataFrame:
     """Return a graph's edges as a DataFrame with EDGE_COLUMNS."""
     rows = [{"source": a, "target": b, **d} for a, b, d in graph.edges(data=True)]
     frame = pd.DataFrame(rows, columns=[*EDGE_COLUMNS, "weight"])
-    return frame[list(EDGE_COLUMNS)].sort_values(["volume", "source", "target"], ascending=[False, True, True])
+    return frame[list(EDGE_COLUMNS)].sort_values(
+        ["volume", "source", "target"], ascending=[False, True, True]
+    )

@@ -21,7 +21,9 @@ def check_freq(freq: str) -> str:
     Raises: StoreError E507.
     """
     if freq not in FREQS:
-        raise StoreError(Errors.E507.format(name="freq", value=freq, detail=f"use one of {', '.join(FREQS)}"))
+        raise StoreError(
+            Errors.E507.format(name="freq", value=freq, detail=f"use one of {', '.join(FREQS)}")
+        )
     return freq
 
 
@@ -39,7 +41,9 @@ def parse_day(value: str | date | None, *, name: str = "date") -> date | None:
         return date.fromisoformat(padded)
     except ValueError:
         raise StoreError(
-            Errors.E507.format(name=name, value=value, detail="expected YYYY-MM-DD, YYYY-MM or YYYY")
+            Errors.E507.format(
+                name=name, value=value, detail="expected YYYY-MM-DD, YYYY-MM or YYYY"
+            )
         ) from None
 
 
@@ -81,3 +85,12 @@ def period_index(first: date, last: date, freq: str) -> pd.DatetimeIndex:
     return pd.date_range(
         period_start(first, freq), period_start(last, freq), freq=_PANDAS_FREQ[freq], name="period"
     )
+
+
+def period_starts(days: pd.Series, freq: str) -> pd.Series:
+    """Return the start of each day's ``freq`` period (datetime64 in, datetime64 out)."""
+    if freq == "week":
+        return days - pd.to_timedelta(days.dt.weekday, unit="D")
+    if freq == "month":
+        return days.dt.to_period("M").dt.to_timestamp()
+    return days

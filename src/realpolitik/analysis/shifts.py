@@ -21,14 +21,28 @@ import numpy as np
 import pandas as pd
 
 from realpolitik.analysis.dyads import aggregate_frame
-from realpolitik.analysis.periods import check_freq, period_end, period_index, period_start
+from realpolitik.analysis.periods import (
+    check_freq,
+    period_end,
+    period_index,
+    period_start,
+    period_starts,
+)
 from realpolitik.store.store import EventFilter, Store
 
 logger = logging.getLogger(__name__)
 
 SHIFT_COLUMNS = (
-    "source", "target", "period", "events", "goldstein_mean", "baseline", "spread", "z",
-    "direction", "drivers",
+    "source",
+    "target",
+    "period",
+    "events",
+    "goldstein_mean",
+    "baseline",
+    "spread",
+    "z",
+    "direction",
+    "drivers",
 )
 _PERIOD_DAYS = {"day": 1, "week": 7, "month": 31}
 
@@ -49,8 +63,11 @@ class ShiftOptions:
         """Return the store's settings with ``overrides`` (None values ignored) laid over."""
         s = store.settings
         base = {
-            "freq": s.shift_freq, "window": s.shift_window, "z": s.shift_z,
-            "min_events": s.shift_min_events, "min_spread": s.shift_min_spread,
+            "freq": s.shift_freq,
+            "window": s.shift_window,
+            "z": s.shift_z,
+            "min_events": s.shift_min_events,
+            "min_spread": s.shift_min_spread,
             "drivers": s.shift_drivers,
         }
         base.update({k: v for k, v in overrides.items() if v is not None})
@@ -59,17 +76,25 @@ class ShiftOptions:
 
 def _scan(group: pd.DataFrame, opts: ShiftOptions, index: pd.DatetimeIndex) -> pd.DataFrame:
     """Return the scored periods of one dyad (all of them; flags are applied by the caller)."""
-    g = group.groupby("period")[["events", "goldstein_sum", "n_goldstein"]].sum().reindex(index, fill_value=0)
+    g = (
+        group.groupby("period")[["events", "goldstein_sum", "n_goldstein"]]
+        .sum()
+        .reindex(index, fill_value=0)
+    )
     mean = g["goldstein_sum"] / g["n_goldstein"].replace(0, np.nan)
     past_sum = g["goldstein_sum"].rolling(opts.window, min_periods=1).sum().shift(1)
     past_n = g["n_goldstein"].rolling(opts.window, min_periods=1).sum().shift(1)
     spread = mean.rolling(opts.window, min_periods=2).std(ddof=0).shift(1)
     history = mean.notna().astype(int).rolling(opts.window, min_periods=1).sum().shift(1)
-    out = pd.DataFrame({
-        "events": g["events"], "goldstein_mean": mean,
-        "baseline": past_sum / past_n.replace(0, np.nan),
-        "spread": spread.clip(lower=opts.min_spread), "history": history,
-    })
+    out = pd.DataFrame(
+        {
+            "events": g["events"],
+            "goldstein_mean": mean,
+            "baseline": past_sum / past_n.replace(0, np.nan),
+            "spread": spread.clip(lower=opts.min_spread),
+            "history": history,
+        }
+    )
     out["z"] = (out["goldstein_mean"] - out["baseline"]) / out["spread"]
     return out
 
@@ -90,23 +115,26 @@ def detect_shifts(
     """
     opts = ShiftOptions.from_store(store, **options)
     check_freq(opts.freq)
-    lookback = since - timedelta(days=_PERIOD_DAYS[opts.freq] * (opts.window + 1)) if since else None
+    lookback = (
+        since - timedelta(days=_PERIOD_DAYS[opts.freq] * (opts.window + 1)) if since else None
+    )
     frame = aggregate_frame(store.period_rows("day", since=lookback, until=until))
     if actor:
         frame = frame[(frame["source"] == actor) | (frame["target"] == actor)]
     frame = frame[frame["source"] != frame["target"]]
     if frame.empty:
         return pd.DataFrame(columns=list(SHIFT_COLUMNS))
-    days = pd.to_datetime(frame["period"]).dt.date
-    frame = frame.assign(period=pd.to_datetime([period_start(d, opts.freq) for d in days]))
-    index = period_index(days.min(), until or days.max(), opts.freq)
+    days = pd.to_datetime(frame["period"], format="%Y-%m-%d")
+    frame = frame.assign(period=period_starts(days, opts.freq))
+    index = period_index(days.min().date(), until or days.max().date(), opts.freq)
     found = []
     for (source, target), group in frame.groupby(["source", "target"]):
         if group["events"].sum() < opts.min_events:
             continue
         scored = _scan(group, opts, index)
         hits = scored[
-            (scored["history"] >= 2) & (scored["events"] >= opts.min_events)
+            (scored["history"] >= 2)
+            & (scored["events"] >= opts.min_events)
             & (scored["z"].abs() >= opts.z)
         ]
         if since:
@@ -125,27 +153,51 @@ def _shift(
 ) -> dict[str, Any]:
     direction = "cooperation" if row["z"] > 0 else "conflict"
     return {
-        "source": source, "target": target, "period": start.isoformat(),
-        "events": int(row["events"]), "goldstein_mean": round(float(row["goldstein_mean"]), 3),
-        "baseline": round(float(row["baseline"]), 3), "spread": round(float(row["spread"]), 3),
-        "z": round(float(row["z"]), 2), "direction": direction,
-        "drivers": drivers(store, source, target, start, opts, baseline=float(row["baseline"]),
-                           sign=1 if row["z"] > 0 else -1),
+        "source": source,
+        "target": target,
+        "period": start.isoformat(),
+        "events": int(row["events"]),
+        "goldstein_mean": round(float(row["goldstein_mean"]), 3),
+        "baseline": round(float(row["baseline"]), 3),
+        "spread": round(float(row["spread"]), 3),
+        "z": round(float(row["z"]), 2),
+        "direction": direction,
+        "drivers": drivers(
+            store,
+            source,
+            target,
+            start,
+            opts,
+            baseline=float(row["baseline"]),
+            sign=1 if row["z"] > 0 else -1,
+        ),
     }
 
 
 def drivers(
-    store: Store, source: str, target: str, start: date, opts: ShiftOptions, *,
-    baseline: float, sign: int,
+    store: Store,
+    source: str,
+    target: str,
+    start: date,
+    opts: ShiftOptions,
+    *,
+    baseline: float,
+    sign: int,
 ) -> list[dict[str, Any]]:
     """Return the period's events that pulled it furthest from the baseline, in ``sign``'s way."""
-    filt = EventFilter(source=source, target=target, since=start, until=period_end(start, opts.freq))
+    filt = EventFilter(
+        source=source, target=target, since=start, until=period_end(start, opts.freq)
+    )
     rows = [r for r in store.event_rows(filt) if r["in_aggregate"] and r["goldstein"] is not None]
     rows.sort(key=lambda r: (-sign * (r["goldstein"] - baseline), r["event_id"]))
     return [
         {
-            "event_id": r["event_id"], "article_id": r["article_id"], "day": r["day"],
-            "cameo": r["cameo"], "goldstein": r["goldstein"], "sentence": r["sentence"],
+            "event_id": r["event_id"],
+            "article_id": r["article_id"],
+            "day": r["day"],
+            "cameo": r["cameo"],
+            "goldstein": r["goldstein"],
+            "sentence": r["sentence"],
         }
         for r in rows[: opts.drivers]
     ]

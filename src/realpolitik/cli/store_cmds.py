@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import sys
@@ -51,7 +50,8 @@ class ExportFormat(StrEnum):
 
 
 DbOpt = Annotated[
-    str | None, typer.Option("--db", help="SQLite file or postgresql:// URL [default: settings.db].")
+    str | None,
+    typer.Option("--db", help="SQLite file or postgresql:// URL [default: settings.db]."),
 ]
 SinceOpt = Annotated[
     str | None, typer.Option("--since", help="First day: YYYY-MM-DD, YYYY-MM or YYYY.")
@@ -128,7 +128,9 @@ def _progress_bar() -> tuple[Progress, Callable[[Any], None]]:
 
 @app.command("ingest")
 def ingest_cmd(
-    sources: Annotated[list[str], typer.Argument(help="Files, directories or - (stdin), any kind.")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, directories or - (stdin), any kind.")
+    ],
     db: DbOpt = None,
     batch: Annotated[
         int | None, typer.Option("--batch", min=1, help="Articles per transaction.")
@@ -144,9 +146,9 @@ def ingest_cmd(
 
     def run() -> None:
         import realpolitik
+        from realpolitik.sources import read_articles
         from realpolitik.store.ingest import ingest_articles
         from realpolitik.store.store import open_store
-        from realpolitik.sources import read_articles
 
         overrides = {"ingest_batch": batch} if batch else {}
         settings = Settings(**overrides)
@@ -156,7 +158,11 @@ def ingest_cmd(
             progress, update = _progress_bar()
             with progress:
                 report = ingest_articles(
-                    articles, store=store, coder=coder, force=force, progress=update,
+                    articles,
+                    store=store,
+                    coder=coder,
+                    force=force,
+                    progress=update,
                     on_warning=warn,
                 )
             summary = {"database": store.label, "coder_version": coder.version, **report.to_dict()}
@@ -199,15 +205,29 @@ def dyad_cmd(
         from realpolitik.analysis import summarize
 
         with _database(db) as handle:
-            series = handle.dyad(a.upper(), b.upper(), freq=freq.value, since=since,
-                                 until=until, directed=not undirected)
+            series = handle.dyad(
+                a.upper(),
+                b.upper(),
+                freq=freq.value,
+                since=since,
+                until=until,
+                directed=not undirected,
+            )
         summary = summarize(series)
         frame = series.reset_index()
         frame["period"] = frame["period"].dt.date.astype(str)
         arrow = "↔" if undirected else "→"
         if fmt is ReportFormat.json:
-            _json({"source": a.upper(), "target": b.upper(), "directed": not undirected,
-                   "freq": freq.value, "summary": summary, "series": _records(frame)})
+            _json(
+                {
+                    "source": a.upper(),
+                    "target": b.upper(),
+                    "directed": not undirected,
+                    "freq": freq.value,
+                    "summary": summary,
+                    "series": _records(frame),
+                }
+            )
         elif fmt is ReportFormat.csv:
             _csv(frame)
         else:
@@ -220,14 +240,29 @@ def dyad_cmd(
 def _dyad_table(frame: pd.DataFrame, *, title: str) -> None:
     busy = frame[frame["events"] > 0]
     table = Table(title=title)
-    for name in ("period", "events", "v.coop", "m.coop", "v.confl", "m.confl", "Σ gold",
-                 "mean gold", "balance"):
+    for name in (
+        "period",
+        "events",
+        "v.coop",
+        "m.coop",
+        "v.confl",
+        "m.confl",
+        "Σ gold",
+        "mean gold",
+        "balance",
+    ):
         table.add_column(name, justify="left" if name == "period" else "right")
     for row in busy.itertuples(index=False):
         table.add_row(
-            row.period, str(row.events), str(row.verbal_coop), str(row.material_coop),
-            str(row.verbal_conflict), str(row.material_conflict), _num(row.goldstein_sum),
-            _num(row.goldstein_mean), _num(row.balance),
+            row.period,
+            str(row.events),
+            str(row.verbal_coop),
+            str(row.material_coop),
+            str(row.verbal_conflict),
+            str(row.material_conflict),
+            _num(row.goldstein_sum),
+            _num(row.goldstein_mean),
+            _num(row.balance),
         )
     console.print(table)
     if len(busy) < len(frame):
@@ -253,7 +288,9 @@ def network_cmd(
     since: SinceOpt = None,
     until: UntilOpt = None,
     min_events: MinEventsOpt = None,
-    directed: Annotated[bool, typer.Option("--directed", help="Keep A → B and B → A apart.")] = False,
+    directed: Annotated[
+        bool, typer.Option("--directed", help="Keep A → B and B → A apart.")
+    ] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Busiest dyads only.")] = None,
     db: DbOpt = None,
     fmt: Annotated[NetworkFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -268,8 +305,9 @@ def network_cmd(
         from realpolitik.analysis import edges_frame
 
         with _database(db) as handle:
-            graph = handle.network(since=since, until=until, min_events=min_events,
-                                   directed=directed)
+            graph = handle.network(
+                since=since, until=until, min_events=min_events, directed=directed
+            )
         edges = edges_frame(graph)
         if limit:
             edges = edges.head(limit)
@@ -303,10 +341,12 @@ def _edges_table(edges: pd.DataFrame, *, directed: bool) -> None:
         table.add_column(name, justify="left" if name == "dyad" else "right")
     for row in edges.itertuples(index=False):
         table.add_row(
-            f"{row.source} {arrow} {row.target}", str(row.volume),
+            f"{row.source} {arrow} {row.target}",
+            str(row.volume),
             str(row.verbal_coop + row.material_coop),
             str(row.verbal_conflict + row.material_conflict),
-            _num(row.goldstein_mean), _num(row.balance),
+            _num(row.goldstein_mean),
+            _num(row.balance),
         )
     console.print(table)
 
@@ -349,11 +389,15 @@ def shifts_cmd(
     since: SinceOpt = None,
     until: UntilOpt = None,
     freq: Annotated[Freq | None, typer.Option("--freq", help="Period length [settings].")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Only dyads with this actor.")] = None,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Only dyads with this actor.")
+    ] = None,
     window: Annotated[
         int | None, typer.Option("--window", min=2, help="Past periods in the baseline.")
     ] = None,
-    z: Annotated[float | None, typer.Option("--z", min=0.1, help="z-score that flags a shift.")] = None,
+    z: Annotated[
+        float | None, typer.Option("--z", min=0.1, help="z-score that flags a shift.")
+    ] = None,
     min_events: Annotated[
         int | None, typer.Option("--min-events", min=1, help="Fewest events in a shifted period.")
     ] = None,
@@ -365,15 +409,20 @@ def shifts_cmd(
     def run() -> None:
         with _database(db) as handle:
             shifts = handle.shifts(
-                since=since, until=until, actor=actor.upper() if actor else None,
-                freq=freq.value if freq else None, window=window, z=z, min_events=min_events,
+                since=since,
+                until=until,
+                actor=actor.upper() if actor else None,
+                freq=freq.value if freq else None,
+                window=window,
+                z=z,
+                min_events=min_events,
             )
         if fmt is ReportFormat.json:
             _json(_records(shifts))
         elif fmt is ReportFormat.csv:
-            flat = shifts.assign(drivers=[
-                " | ".join(d["event_id"] for d in ds) for ds in shifts["drivers"]
-            ])
+            flat = shifts.assign(
+                drivers=[" | ".join(d["event_id"] for d in ds) for ds in shifts["drivers"]]
+            )
             _csv(flat)
         else:
             _shifts_table(shifts)
@@ -384,13 +433,19 @@ def shifts_cmd(
 def _shifts_table(shifts: pd.DataFrame) -> None:
     table = Table(title="shifts")
     for name in ("dyad", "period", "events", "mean", "baseline", "z", "toward", "top driver"):
-        table.add_column(name, justify="right" if name in {"events", "mean", "baseline", "z"}
-                         else "left")
+        table.add_column(
+            name, justify="right" if name in {"events", "mean", "baseline", "z"} else "left"
+        )
     for row in shifts.itertuples(index=False):
         top = row.drivers[0]["sentence"] if row.drivers else ""
         table.add_row(
-            f"{row.source} → {row.target}", row.period, str(row.events), _num(row.goldstein_mean),
-            _num(row.baseline), _num(row.z), row.direction,
+            f"{row.source} → {row.target}",
+            row.period,
+            str(row.events),
+            _num(row.goldstein_mean),
+            _num(row.baseline),
+            _num(row.z),
+            row.direction,
             top if len(top) <= 90 else top[:89] + "…",
         )
     console.print(table)

@@ -14,8 +14,16 @@ from realpolitik.store.store import EventFilter, Store, WriteStats, open_store
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "Database", "EventFilter", "IngestReport", "Store", "WriteStats", "export_events", "ingest",
-    "ingest_articles", "open_database", "open_store",
+    "Database",
+    "EventFilter",
+    "IngestReport",
+    "Store",
+    "WriteStats",
+    "export_events",
+    "ingest",
+    "ingest_articles",
+    "open_database",
+    "open_store",
 ]
 
 

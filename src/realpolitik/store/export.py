@@ -29,8 +29,13 @@ PARQUET_ROWS = 50_000
 
 _INT_COLUMNS = {"sentence_index", "quad_class", "negated", "fatalities"}
 _FLOAT_COLUMNS = {
-    "source_confidence", "target_confidence", "goldstein", "location_lat", "location_lon",
-    "amount_value", "confidence",
+    "source_confidence",
+    "target_confidence",
+    "goldstein",
+    "location_lat",
+    "location_lon",
+    "amount_value",
+    "confidence",
 }
 
 
@@ -103,7 +108,9 @@ def _write_parquet(store: Store, path: Path, filt: EventFilter | None) -> int:
 
 TextWriter = Callable[[Store, IO[str], EventFilter | None], int]
 TEXT_FORMATS: dict[str, TextWriter] = {
-    "jsonl": _write_jsonl, "csv": _write_csv, "gdelt": _write_gdelt,
+    "jsonl": _write_jsonl,
+    "csv": _write_csv,
+    "gdelt": _write_gdelt,
 }
 FORMATS = ("parquet", *TEXT_FORMATS)
 

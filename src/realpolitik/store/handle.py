@@ -1,9 +1,9 @@
 """``realpolitik.open(db)``: the analyst's handle on a store, answering in pandas and networkx.
 
-    >>> import realpolitik
-    >>> with realpolitik.open("realpolitik.db") as db:
-    ...     series = db.dyad("RUS", "CHN", freq="month")
-    ...     graph = db.network(since="2024-01")
+>>> import realpolitik
+>>> with realpolitik.open("realpolitik.db") as db:
+...     series = db.dyad("RUS", "CHN", freq="month")
+...     graph = db.network(since="2024-01")
 """
 
 from __future__ import annotations
@@ -51,51 +51,96 @@ class Database:
         return self.store.stats()
 
     def events(
-        self, *, since: Day = None, until: Day = None, actor: str | None = None,
-        source: str | None = None, target: str | None = None, root: str | None = None,
-        quad_class: int | None = None, limit: int | None = None,
+        self,
+        *,
+        since: Day = None,
+        until: Day = None,
+        actor: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        root: str | None = None,
+        quad_class: int | None = None,
+        limit: int | None = None,
     ) -> pd.DataFrame:
         """Return the matching events, one row each (flat columns), ordered by day.
 
         since, until: YYYY-MM-DD, YYYY-MM or YYYY (inclusive), or dates
         actor: either side's key; source/target: that side's key (country, else org)
         """
-        filt = _filter(since, until, actor=actor, source=source, target=target, root=root,
-                       quad_class=quad_class)
+        filt = _filter(
+            since,
+            until,
+            actor=actor,
+            source=source,
+            target=target,
+            root=root,
+            quad_class=quad_class,
+        )
         rows = list(self.store.event_rows(filt, limit=limit))
         return pd.DataFrame(rows, columns=[*FLAT_COLUMNS, "in_aggregate"])[list(FLAT_COLUMNS)]
 
     def dyad(
-        self, a: str, b: str, *, freq: str = "month", since: Day = None, until: Day = None,
+        self,
+        a: str,
+        b: str,
+        *,
+        freq: str = "month",
+        since: Day = None,
+        until: Day = None,
         directed: bool = True,
     ) -> pd.DataFrame:
-        """Return the time series of ``a → b`` (both ways unless ``directed``); see ``dyad_series``."""
+        """Return the series of ``a → b`` (both ways unless ``directed``); see ``dyad_series``."""
         from realpolitik.analysis import dyad_series, parse_day, parse_until
 
-        return dyad_series(self.store, a, b, freq=freq, since=parse_day(since, name="since"),
-                           until=parse_until(until), directed=directed)
+        return dyad_series(
+            self.store,
+            a,
+            b,
+            freq=freq,
+            since=parse_day(since, name="since"),
+            until=parse_until(until),
+            directed=directed,
+        )
 
     def dyads(
-        self, *, since: Day = None, until: Day = None, directed: bool = False,
-        min_events: int = 1, limit: int | None = 50,
+        self,
+        *,
+        since: Day = None,
+        until: Day = None,
+        directed: bool = False,
+        min_events: int = 1,
+        limit: int | None = 50,
     ) -> pd.DataFrame:
         """Return the busiest dyads over the window with their totals and tone."""
         from realpolitik.analysis import dyad_table, parse_day, parse_until
 
-        return dyad_table(self.store, since=parse_day(since, name="since"),
-                          until=parse_until(until), directed=directed,
-                          min_events=min_events, limit=limit)
+        return dyad_table(
+            self.store,
+            since=parse_day(since, name="since"),
+            until=parse_until(until),
+            directed=directed,
+            min_events=min_events,
+            limit=limit,
+        )
 
     def network(
-        self, *, since: Day = None, until: Day = None, min_events: int | None = None,
+        self,
+        *,
+        since: Day = None,
+        until: Day = None,
+        min_events: int | None = None,
         directed: bool = False,
     ) -> nx.Graph:
         """Return the alignment network over the window (edge attrs: volume, goldstein_mean...)."""
         from realpolitik.analysis import alignment_network, parse_day, parse_until
 
-        return alignment_network(self.store, since=parse_day(since, name="since"),
-                                 until=parse_until(until), min_events=min_events,
-                                 directed=directed)
+        return alignment_network(
+            self.store,
+            since=parse_day(since, name="since"),
+            until=parse_until(until),
+            min_events=min_events,
+            directed=directed,
+        )
 
     def blocs(self, *, since: Day = None, until: Day = None, min_events: int | None = None) -> Any:
         """Return the blocs of the alignment network over the window (a ``Blocs``)."""
@@ -110,8 +155,13 @@ class Database:
         """Return the dyads' shifts against their own history; see ``detect_shifts``."""
         from realpolitik.analysis import detect_shifts, parse_day, parse_until
 
-        return detect_shifts(self.store, since=parse_day(since, name="since"),
-                             until=parse_until(until), actor=actor, **options)
+        return detect_shifts(
+            self.store,
+            since=parse_day(since, name="since"),
+            until=parse_until(until),
+            actor=actor,
+            **options,
+        )
 
     def ingest(
         self, sources: Iterable[str | Path], *, coder: Coder | None = None, force: bool = False
@@ -131,7 +181,10 @@ def _filter(since: Day, until: Day, **fields: Any) -> EventFilter:
 
 
 def open_database(
-    db: str | Path | None = None, *, settings: Settings | None = None, readonly: bool = False,
+    db: str | Path | None = None,
+    *,
+    settings: Settings | None = None,
+    readonly: bool = False,
     **overrides: Any,
 ) -> Database:
     """Open (creating and migrating unless ``readonly``) the store ``db``.

@@ -74,7 +74,12 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _todo(
-    articles: Iterable[Article], *, store: Store, version: str, size: int, force: bool,
+    articles: Iterable[Article],
+    *,
+    store: Store,
+    version: str,
+    size: int,
+    force: bool,
     report: IngestReport,
 ) -> Iterator[Article]:
     """Yield the articles that need coding; mark ones whose text is already stored as duplicates."""
@@ -121,7 +126,9 @@ def ingest_articles(
     """
     size = batch or store.settings.ingest_batch
     report = IngestReport()
-    todo = _todo(articles, store=store, version=coder.version, size=size, force=force, report=report)
+    todo = _todo(
+        articles, store=store, version=coder.version, size=size, force=force, report=report
+    )
     for pairs in _batched(coder.pipe(todo), size):
         stats = store.write(pairs, coder_version=coder.version, on_warning=on_warning)
         report.stored += stats.articles

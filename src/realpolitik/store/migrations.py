@@ -27,10 +27,16 @@ _COUNTS = """
 
 
 def _dyad_table(grain: str) -> str:
+    """Return the DDL of ``dyad_<grain>``, clustered by period so windows read contiguous rows."""
     return (
         f"CREATE TABLE dyad_{grain} (source TEXT NOT NULL, target TEXT NOT NULL, "
-        f"period TEXT NOT NULL,{_COUNTS}, PRIMARY KEY (source, target, period)){{without_rowid}}"
+        f"period TEXT NOT NULL,{_COUNTS}, PRIMARY KEY (period, source, target)){{without_rowid}}"
     )
+
+
+def _pair_index(grain: str) -> str:
+    """Return the DDL of the index that finds one dyad's rows in ``dyad_<grain>``."""
+    return f"CREATE INDEX dyad_{grain}_pair ON dyad_{grain} (source, target, period)"
 
 
 def _actor_columns(side: str) -> str:
@@ -42,8 +48,8 @@ def _actor_columns(side: str) -> str:
 
 def _rollup(grain: str, width: int) -> str:
     sums = ", ".join(
-        f"SUM({c})" for c in
-        ("n_events", "n_q1", "n_q2", "n_q3", "n_q4", "goldstein_sum", "n_goldstein")
+        f"SUM({c})"
+        for c in ("n_events", "n_q1", "n_q2", "n_q3", "n_q4", "goldstein_sum", "n_goldstein")
     )
     return (
         f"INSERT INTO dyad_{grain} SELECT source, target, substr(period, 1, {width}), {sums} "
@@ -103,15 +109,29 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX events_dyad ON events (source_key, target_key, day)",
             "CREATE INDEX events_day ON events (day)",
             _dyad_table("day"),
+            _pair_index("day"),
         ],
     ),
     (
         "0002_dyad_rollups",
-        [_dyad_table("month"), _dyad_table("year"), _rollup("month", 7), _rollup("year", 4)],
+        [
+            _dyad_table("month"),
+            _dyad_table("year"),
+            _rollup("month", 7),
+            _rollup("year", 4),
+            _pair_index("month"),
+            _pair_index("year"),
+        ],
+    ),
+    (
+        "0003_dyad_totals",
+        [_dyad_table("all"), _rollup("all", 0)],
     ),
 ]
 
-_CREATE_LOG = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+_CREATE_LOG = (
+    "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+)
 
 
 def applied(backend: Backend) -> list[str]:
@@ -140,7 +160,9 @@ def check(backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = 
     return [n for n in known if n not in done]
 
 
-def migrate(backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = None) -> list[str]:
+def migrate(
+    backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = None
+) -> list[str]:
     """Apply the pending migrations, each in one transaction; return the names applied.
 
     Raises: StoreError E501, E502, E503.
@@ -158,7 +180,9 @@ def migrate(backend: Backend, *, migrations: list[tuple[str, list[str]]] | None 
             for statement in statements:
                 backend.execute(statement)
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
-            backend.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, stamp))
+            backend.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, stamp)
+            )
         logger.info("store %s: applied migration %s", backend.label, name)
         done.append(name)
     return done

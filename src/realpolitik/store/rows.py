@@ -12,32 +12,66 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Any
 
-from realpolitik.models import Actor, Article, Event
+from realpolitik.models import Actor, Article, Event, Evidence
 
 logger = logging.getLogger(__name__)
 
-GRAINS: dict[str, int] = {"day": 10, "month": 7, "year": 4}
-"""Aggregate tables (``dyad_<grain>``) and the length of their period key (ISO date prefix)."""
+GRAINS: dict[str, int] = {"day": 10, "month": 7, "year": 4, "all": 0}
+"""Aggregate tables (``dyad_<grain>``) and the length of their period key (ISO date prefix;
+``dyad_all`` holds all-time totals under the empty period '')."""
 
 AGG_COLUMNS = ("n_events", "n_q1", "n_q2", "n_q3", "n_q4", "goldstein_sum", "n_goldstein")
 
 ARTICLE_COLUMNS = (
-    "id", "content_hash", "url", "title", "date", "source", "language", "text", "dropped",
-    "duplicate_of", "coder_version", "n_events", "ingested_at",
+    "id",
+    "content_hash",
+    "url",
+    "title",
+    "date",
+    "source",
+    "language",
+    "text",
+    "dropped",
+    "duplicate_of",
+    "coder_version",
+    "n_events",
+    "ingested_at",
 )
 
 _ACTOR_FIELDS = ("key", "text", "name", "code", "country", "org", "role", "confidence")
 
 EVENT_COLUMNS = (
-    "event_id", "article_id", "doc_id", "day", "date", "sentence_index", "sentence", "span",
+    "event_id",
+    "article_id",
+    "doc_id",
+    "day",
+    "date",
+    "sentence_index",
+    "sentence",
+    "span",
     *(f"source_{f}" for f in _ACTOR_FIELDS),
     *(f"target_{f}" for f in _ACTOR_FIELDS),
-    "cameo", "root", "quad_class", "goldstein", "plover", "negated", "modality",
-    "location_name", "location_country", "location_lat", "location_lon",
-    "amount_value", "amount_currency", "amount_text", "fatalities", "confidence", "evidence",
+    "cameo",
+    "root",
+    "quad_class",
+    "goldstein",
+    "plover",
+    "negated",
+    "modality",
+    "location_name",
+    "location_country",
+    "location_lat",
+    "location_lon",
+    "amount_value",
+    "amount_currency",
+    "amount_text",
+    "fatalities",
+    "confidence",
+    "evidence",
     "in_aggregate",
 )
 
@@ -66,9 +100,19 @@ def article_row(article: Article, *, coder_version: str | None, n_events: int) -
     dropped = json.dumps([d.to_dict() for d in article.dropped], ensure_ascii=False)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (
-        article.id, content_hash(article.text), article.url, article.title, article.date,
-        article.source, article.language, article.text, dropped, article.duplicate_of,
-        coder_version, n_events, stamp,
+        article.id,
+        content_hash(article.text),
+        article.url,
+        article.title,
+        article.date,
+        article.source,
+        article.language,
+        article.text,
+        dropped,
+        article.duplicate_of,
+        coder_version,
+        n_events,
+        stamp,
     )
 
 
@@ -88,20 +132,48 @@ def event_day(event: Event, article: Article) -> str | None:
 def in_aggregate(event: Event, day: str | None) -> bool:
     """Return True when ``event`` counts in the dyad aggregates (see the module docstring)."""
     return bool(
-        day and event.source.key and event.target.key
-        and not event.negated and event.modality != "hypothetical"
+        day
+        and event.source.key
+        and event.target.key
+        and not event.negated
+        and event.modality != "hypothetical"
     )
 
 
 def _actor_values(actor: Actor) -> tuple[Any, ...]:
     return (
-        actor.key, actor.text, actor.name, actor.code, actor.country, actor.org, actor.role,
+        actor.key,
+        actor.text,
+        actor.name,
+        actor.code,
+        actor.country,
+        actor.org,
+        actor.role,
         actor.confidence,
     )
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+
+
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    return None if value is None else _ENCODER.encode(value)
+
+
+def _span(span: list[int] | None) -> str | None:
+    """Return a span as JSON; the common [start, end] pair without the encoder (hot path)."""
+    if span is not None and len(span) == 2 and all(type(v) is int for v in span):
+        return f"[{span[0]},{span[1]}]"
+    return _json(span)
+
+
+def _evidence(event: Event) -> str:
+    """Return the evidence as JSON (without dataclasses.asdict, which deep-copies)."""
+    ev = event.evidence
+    return _ENCODER.encode({name: getattr(ev, name) for name in _EVIDENCE_FIELDS})
 
 
 def event_row(event: Event, article: Article) -> tuple[Any, ...]:
@@ -109,14 +181,33 @@ def event_row(event: Event, article: Article) -> tuple[Any, ...]:
     day = event_day(event, article)
     loc, amt = event.location, event.amount
     return (
-        event.event_id, article.id, event.doc_id, day, event.date, event.sentence_index,
-        event.sentence, _json(event.span), *_actor_values(event.source),
-        *_actor_values(event.target), event.cameo, event.root, event.quad_class,
-        event.goldstein, event.plover, int(bool(event.negated)), event.modality,
-        loc.name if loc else None, loc.country if loc else None,
-        loc.lat if loc else None, loc.lon if loc else None,
-        amt.value if amt else None, amt.currency if amt else None, amt.text if amt else None,
-        event.fatalities, event.confidence, _json(event.evidence.to_dict()),
+        event.event_id,
+        article.id,
+        event.doc_id,
+        day,
+        event.date,
+        event.sentence_index,
+        event.sentence,
+        _span(event.span),
+        *_actor_values(event.source),
+        *_actor_values(event.target),
+        event.cameo,
+        event.root,
+        event.quad_class,
+        event.goldstein,
+        event.plover,
+        int(bool(event.negated)),
+        event.modality,
+        loc.name if loc else None,
+        loc.country if loc else None,
+        loc.lat if loc else None,
+        loc.lon if loc else None,
+        amt.value if amt else None,
+        amt.currency if amt else None,
+        amt.text if amt else None,
+        event.fatalities,
+        event.confidence,
+        _evidence(event),
         int(in_aggregate(event, day)),
     )
 
@@ -130,26 +221,42 @@ def row_to_event(row: dict[str, Any]) -> Event:
     location = None
     if row["location_name"] is not None:
         location = {
-            "name": row["location_name"], "country": row["location_country"],
-            "lat": row["location_lat"], "lon": row["location_lon"],
+            "name": row["location_name"],
+            "country": row["location_country"],
+            "lat": row["location_lat"],
+            "lon": row["location_lon"],
         }
     amount = None
     if row["amount_value"] is not None:
         amount = {
-            "value": row["amount_value"], "currency": row["amount_currency"],
+            "value": row["amount_value"],
+            "currency": row["amount_currency"],
             "text": row["amount_text"],
         }
-    return Event.from_dict({
-        "event_id": row["event_id"], "doc_id": row["doc_id"], "date": row["date"],
-        "sentence_index": row["sentence_index"], "sentence": row["sentence"],
-        "span": json.loads(row["span"]) if row["span"] else None,
-        "source": _actor_dict(row, "source"), "target": _actor_dict(row, "target"),
-        "cameo": row["cameo"], "root": row["root"], "quad_class": row["quad_class"],
-        "goldstein": row["goldstein"], "plover": row["plover"], "negated": bool(row["negated"]),
-        "modality": row["modality"], "location": location, "amount": amount,
-        "fatalities": row["fatalities"], "confidence": row["confidence"],
-        "evidence": json.loads(row["evidence"]),
-    })
+    return Event.from_dict(
+        {
+            "event_id": row["event_id"],
+            "doc_id": row["doc_id"],
+            "date": row["date"],
+            "sentence_index": row["sentence_index"],
+            "sentence": row["sentence"],
+            "span": json.loads(row["span"]) if row["span"] else None,
+            "source": _actor_dict(row, "source"),
+            "target": _actor_dict(row, "target"),
+            "cameo": row["cameo"],
+            "root": row["root"],
+            "quad_class": row["quad_class"],
+            "goldstein": row["goldstein"],
+            "plover": row["plover"],
+            "negated": bool(row["negated"]),
+            "modality": row["modality"],
+            "location": location,
+            "amount": amount,
+            "fatalities": row["fatalities"],
+            "confidence": row["confidence"],
+            "evidence": json.loads(row["evidence"]),
+        }
+    )
 
 
 class Deltas:
@@ -179,9 +286,15 @@ class Deltas:
     def by_grain(self, grain: str) -> list[tuple[Any, ...]]:
         """Return upsert rows (source, target, period, counts...) summed to ``grain``."""
         width = GRAINS[grain]
+        if grain == "day":
+            return [(*k, *v) for k, v in self.days.items() if any(v)]
         out: dict[Key, list[float]] = {}
         for (source, target, day), acc in self.days.items():
-            cur = out.setdefault((source, target, day[:width]), [0, 0, 0, 0, 0, 0.0, 0])
-            for i, value in enumerate(acc):
-                cur[i] += value
+            key = (source, target, day[:width])
+            cur = out.get(key)
+            if cur is None:
+                out[key] = list(acc)
+            else:
+                for i, value in enumerate(acc):
+                    cur[i] += value
         return [(*k, *v) for k, v in out.items() if any(v)]

@@ -44,8 +44,15 @@ _AGG_UPSERT = (
     "ON CONFLICT (source, target, period) DO UPDATE SET "
     + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in AGG_COLUMNS)
 )
-_AGG_FIELDS = tuple(
-    EVENT_COLUMNS.index(c) for c in ("source_key", "target_key", "day", "quad_class", "goldstein")
+_QUADS = ", ".join(f"SUM(CASE WHEN quad_class = {q} THEN 1 ELSE 0 END)" for q in range(1, 5))
+_AGG_FROM_EVENTS = (
+    "INSERT INTO dyad_{grain} (source, target, period, " + ", ".join(AGG_COLUMNS) + ") "
+    "SELECT source_key, target_key, substr(day, 1, {width}), COUNT(*), " + _QUADS + ", "
+    "COALESCE(SUM(goldstein), 0), COUNT(goldstein) FROM events "
+    "WHERE article_id IN ({marks}) AND in_aggregate = 1 "
+    "GROUP BY source_key, target_key, substr(day, 1, {width}) "
+    "ON CONFLICT (source, target, period) DO UPDATE SET "
+    + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in AGG_COLUMNS)
 )
 
 
@@ -83,8 +90,10 @@ class EventFilter:
         checks = (
             ("day >= ?", self.since and self.since.isoformat()),
             ("day <= ?", self.until and self.until.isoformat()),
-            ("source_key = ?", self.source), ("target_key = ?", self.target),
-            ("root = ?", self.root), ("quad_class = ?", self.quad_class),
+            ("source_key = ?", self.source),
+            ("target_key = ?", self.target),
+            ("root = ?", self.root),
+            ("quad_class = ?", self.quad_class),
             ("article_id = ?", self.article_id),
         )
         for sql, value in checks:
@@ -138,7 +147,10 @@ class Store:
         """Return ``{id: (content_hash, coder_version)}`` for the stored articles among ``ids``."""
         out: dict[str, tuple[str, str | None]] = {}
         for chunk in _chunks(list(dict.fromkeys(ids))):
-            sql = f"SELECT id, content_hash, coder_version FROM articles WHERE id IN ({_marks(len(chunk))})"
+            sql = (
+                "SELECT id, content_hash, coder_version FROM articles "
+                f"WHERE id IN ({_marks(len(chunk))})"
+            )
             out.update({r[0]: (r[1], r[2]) for r in self.backend.query(sql, chunk)})
         return out
 
@@ -175,19 +187,22 @@ class Store:
         with self.backend.transaction():
             deltas = Deltas()
             stats.replaced = self._remove_articles(list(latest), deltas)
+            self._apply(deltas)
             rows, events = self._event_rows(latest, stats, warn)
             self.backend.executemany(
                 f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                 f"VALUES ({_marks(len(ARTICLE_COLUMNS))})",
-                [article_row(a, coder_version=coder_version, n_events=events[a.id])
-                 for a, _ in latest.values()],
+                [
+                    article_row(a, coder_version=coder_version, n_events=events[a.id])
+                    for a, _ in latest.values()
+                ],
             )
             self.backend.executemany(
-                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({_marks(len(EVENT_COLUMNS))})",
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                f"VALUES ({_marks(len(EVENT_COLUMNS))})",
                 rows,
             )
-            deltas.add_rows((tuple(r[i] for i in _AGG_FIELDS) for r in rows if r[-1]), sign=1)
-            self._apply(deltas)
+            self._aggregate_new(list(latest))
         stats.events = len(rows)
         return stats
 
@@ -196,10 +211,14 @@ class Store:
         removed = 0
         for chunk in _chunks(ids):
             marks = _marks(len(chunk))
-            deltas.add_rows(self.backend.query(
-                "SELECT source_key, target_key, day, quad_class, goldstein FROM events "
-                f"WHERE article_id IN ({marks}) AND in_aggregate = 1", chunk,
-            ), sign=-1)
+            deltas.add_rows(
+                self.backend.query(
+                    "SELECT source_key, target_key, day, quad_class, goldstein FROM events "
+                    f"WHERE article_id IN ({marks}) AND in_aggregate = 1",
+                    chunk,
+                ),
+                sign=-1,
+            )
             self.backend.execute(f"DELETE FROM events WHERE article_id IN ({marks})", chunk)
             removed += self.backend.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
         return removed
@@ -220,7 +239,9 @@ class Store:
                 rows.setdefault(event.event_id, event_row(event, article))
         taken: dict[str, str] = {}
         for chunk in _chunks(list(rows)):
-            sql = f"SELECT event_id, article_id FROM events WHERE event_id IN ({_marks(len(chunk))})"
+            sql = (
+                f"SELECT event_id, article_id FROM events WHERE event_id IN ({_marks(len(chunk))})"
+            )
             taken.update(dict(self.backend.query(sql, chunk)))
         for event_id, other in taken.items():
             warn(Warnings.W501.format(doc_id=rows[event_id][1], event_id=event_id, other=other))
@@ -230,6 +251,15 @@ class Store:
         for row in rows.values():
             counts[row[1]] += 1
         return list(rows.values()), counts
+
+    def _aggregate_new(self, article_ids: list[str]) -> None:
+        """Add the just-inserted events of ``article_ids`` to every aggregate table (in SQL)."""
+        for chunk in _chunks(article_ids):
+            for grain, width in GRAINS.items():
+                self.backend.execute(
+                    _AGG_FROM_EVENTS.format(grain=grain, width=width, marks=_marks(len(chunk))),
+                    chunk,
+                )
 
     def _apply(self, deltas: Deltas) -> None:
         """Add ``deltas`` to every aggregate table; drop rows left with no events."""
@@ -250,8 +280,9 @@ class Store:
             for grain, width in GRAINS.items():
                 self.backend.execute(f"DELETE FROM dyad_{grain}")
                 self.backend.execute(
-                    f"INSERT INTO dyad_{grain} SELECT source_key, target_key, substr(day, 1, {width}), "
-                    f"COUNT(*), {cases}, COALESCE(SUM(goldstein), 0), COUNT(goldstein) "
+                    f"INSERT INTO dyad_{grain} SELECT source_key, target_key, "
+                    f"substr(day, 1, {width}), COUNT(*), {cases}, "
+                    "COALESCE(SUM(goldstein), 0), COUNT(goldstein) "
                     f"FROM events WHERE in_aggregate = 1 "
                     f"GROUP BY source_key, target_key, substr(day, 1, {width})"
                 )
@@ -268,16 +299,17 @@ class Store:
         """Return counts and the date range of the stored events."""
         first, last = self.backend.query("SELECT MIN(day), MAX(day) FROM events")[0]
         return {
-            "database": self.label, "articles": self.count("articles"),
-            "events": self.count("events"), "dyads": self._dyad_count(),
-            "first_day": first, "last_day": last,
+            "database": self.label,
+            "articles": self.count("articles"),
+            "events": self.count("events"),
+            "dyads": self._dyad_count(),
+            "first_day": first,
+            "last_day": last,
             "schema": migrations.applied(self.backend),
         }
 
     def _dyad_count(self) -> int:
-        return int(self.backend.query(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT source, target FROM dyad_year) d"
-        )[0][0])
+        return int(self.backend.query("SELECT COUNT(*) FROM dyad_all")[0][0])
 
     def article(self, article_id: str) -> Article | None:
         """Return the stored article ``article_id``, or None."""
@@ -292,7 +324,9 @@ class Store:
         out: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(list(dict.fromkeys(ids))):
             sql = f"SELECT {', '.join(cols)} FROM articles WHERE id IN ({_marks(len(chunk))})"
-            out.update({r[0]: dict(zip(cols, r, strict=True)) for r in self.backend.query(sql, chunk)})
+            out.update(
+                {r[0]: dict(zip(cols, r, strict=True)) for r in self.backend.query(sql, chunk)}
+            )
         return out
 
     def event_rows(
@@ -309,7 +343,9 @@ class Store:
         for row in self.backend.stream(sql, params):
             yield dict(zip(EVENT_COLUMNS, row, strict=True))
 
-    def iter_events(self, filt: EventFilter | None = None, *, limit: int | None = None) -> Iterator[Event]:
+    def iter_events(
+        self, filt: EventFilter | None = None, *, limit: int | None = None
+    ) -> Iterator[Event]:
         """Yield matching Events, ordered by day then id."""
         for row in self.event_rows(filt, limit=limit):
             yield row_to_event(row)
@@ -318,34 +354,54 @@ class Store:
         """Return the ``events`` rows of ``ids`` (those that exist)."""
         out: list[dict[str, Any]] = []
         for chunk in _chunks(list(ids)):
-            sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_id IN ({_marks(len(chunk))})"
-            out += [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in self.backend.query(sql, chunk)]
+            sql = (
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
+                f"WHERE event_id IN ({_marks(len(chunk))})"
+            )
+            out += [
+                dict(zip(EVENT_COLUMNS, r, strict=True)) for r in self.backend.query(sql, chunk)
+            ]
         return out
 
-    def dyad_days(
-        self, sources: Sequence[str], targets: Sequence[str], *,
-        since: date | None = None, until: date | None = None,
+    def dyad_periods(
+        self,
+        grain: str,
+        sources: Sequence[str],
+        targets: Sequence[str],
+        *,
+        since: date | None = None,
+        until: date | None = None,
     ) -> list[tuple[Any, ...]]:
-        """Return ``dyad_day`` rows (source, target, day, counts...) for the given pairs."""
+        """Return ``dyad_<grain>`` rows (source, target, period, counts...) for the given pairs.
+
+        since, until: inclusive bounds, cut to the grain (a month holds its first day's date)
+        """
+        width = GRAINS[grain]
         sql = (
-            f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_day "
+            f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} "
             f"WHERE source IN ({_marks(len(sources))}) AND target IN ({_marks(len(targets))})"
         )
         params: list[Any] = [*sources, *targets]
         if since:
             sql += " AND period >= ?"
-            params.append(since.isoformat())
+            params.append(since.isoformat()[:width])
         if until:
             sql += " AND period <= ?"
-            params.append(until.isoformat())
+            params.append(until.isoformat()[:width])
         return self.backend.query(sql + " ORDER BY period", params)
 
     def period_rows(
-        self, grain: str, *, since: date | None = None, until: date | None = None,
+        self,
+        grain: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
     ) -> list[tuple[Any, ...]]:
         """Return every ``dyad_<grain>`` row whose period lies in the window."""
         width = GRAINS[grain]
-        sql = f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} WHERE 1 = 1"
+        sql = (
+            f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} WHERE 1 = 1"
+        )
         params: list[Any] = []
         if since:
             sql += " AND period >= ?"
@@ -356,15 +412,19 @@ class Store:
         return self.backend.query(sql, params)
 
     def dyad_totals(
-        self, *, since: date | None = None, until: date | None = None,
-        limit: int | None = None, min_events: int = 1,
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        min_events: int = 1,
     ) -> list[tuple[Any, ...]]:
         """Return (source, target, counts...) summed over the window, busiest dyads first.
 
         Reads the coarsest aggregates that cover the window exactly (see ``window.py``).
         """
-        parts, params = [], []
         sums = ", ".join(f"SUM({c}) AS {c}" for c in AGG_COLUMNS)
+        parts, params = [], []
         for grain, lo, hi in window_parts(since, until):
             cond = "1 = 1"
             if lo:
@@ -373,14 +433,21 @@ class Store:
             if hi:
                 cond += " AND period <= ?"
                 params.append(hi)
-            parts.append(
-                f"SELECT source, target, {sums} FROM dyad_{grain} WHERE {cond} GROUP BY source, target"
-            )
+            parts.append((grain, cond))
         if not parts:
             return []
+        if len(parts) == 1:
+            grain, cond = parts[0]
+            source = f"dyad_{grain} WHERE {cond}"
+        else:
+            union = " UNION ALL ".join(
+                f"SELECT source, target, {', '.join(AGG_COLUMNS)} FROM dyad_{g} WHERE {c}"
+                for g, c in parts
+            )
+            source = f"({union}) p"
         sql = (
-            f"SELECT source, target, {sums} FROM ({' UNION ALL '.join(parts)}) p "
-            "GROUP BY source, target HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"
+            f"SELECT source, target, {sums} FROM {source} GROUP BY source, target "
+            "HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -388,7 +455,10 @@ class Store:
 
 
 def open_store(
-    db: str | None = None, *, settings: Settings | None = None, readonly: bool = False,
+    db: str | None = None,
+    *,
+    settings: Settings | None = None,
+    readonly: bool = False,
     timeout: float | None = None,
 ) -> Store:
     """Open (and migrate, unless ``readonly``) the store at ``db`` (default ``settings.db``).
@@ -400,16 +470,20 @@ def open_store(
     settings = settings or Settings()
     target = db or settings.db
     backend = connect(
-        target, timeout=settings.db_timeout if timeout is None else timeout,
-        readonly=readonly, cache_mb=settings.db_cache_mb,
+        target,
+        timeout=settings.db_timeout if timeout is None else timeout,
+        readonly=readonly,
+        cache_mb=settings.db_cache_mb,
     )
     try:
         if readonly:
             pending = migrations.check(backend)
             if pending:
-                raise StoreError(Errors.E501.format(
-                    path=backend.label, detail="schema not created yet; run realpolitik ingest"
-                ))
+                raise StoreError(
+                    Errors.E501.format(
+                        path=backend.label, detail="schema not created yet; run realpolitik ingest"
+                    )
+                )
         else:
             migrations.migrate(backend)
     except BaseException:

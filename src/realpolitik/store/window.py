@@ -3,7 +3,7 @@
 A window from 2020-03-15 to 2023-02-10 becomes: days 2020-03-15..2020-03-31, months
 2020-04..2020-12, years 2021..2022, months 2023-01..2023-01 and days 2023-02-01..2023-02-10.
 Summing ``dyad_year``, ``dyad_month`` and ``dyad_day`` over those ranges gives the window's
-totals while reading as few aggregate rows as possible.
+totals while reading as few aggregate rows as possible; an open window reads ``dyad_all``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def window_parts(since: date | None, until: date | None) -> list[Part]:
     """
     if since and until and since > until:
         return []
+    if since is None and until is None:
+        return [("all", None, None)]
     lo, hi = since, until
     if lo and hi and (lo.year, lo.month) == (hi.year, hi.month):
         if lo.day == 1 and hi == month_end(hi):
