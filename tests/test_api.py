@@ -32,6 +32,10 @@ def client(db: Path) -> Iterator[TestClient]:
         yield c
 
 
+def _key(actor: dict) -> str:
+    return actor["country"] or actor["org"]
+
+
 def _ids(response) -> list[str]:
     assert response.status_code == 200, response.text
     return [e["event_id"] for e in response.json()["events"]]
@@ -77,10 +81,6 @@ def test_api_events_newest_first_with_record_fields(client: TestClient) -> None:
         ("q=onerror", {("RUS", "CHN")}),
     ],
 )
-def _key(actor: dict) -> str:
-    return actor["country"] or actor["org"]
-
-
 def test_api_events_filters(client: TestClient, query: str, expected: set) -> None:
     response = client.get("/api/events?" + query)
     assert response.status_code == 200, response.text
