@@ -470,6 +470,8 @@ def build_people(
                 "roles": [],
             },
         )
+        if rec.get("curated") and source != "curated":
+            aliases = [a for a in aliases if len(a.split()) > 1]  # curation decides short names
         rec["aliases"] += [a for a in aliases if a not in rec["aliases"]]
         if gender and not rec["gender"]:
             rec["gender"] = gender
@@ -496,8 +498,8 @@ def build_people(
             )
 
     for r in read_csv(shared / "factbook" / "factbook_leaders.csv"):
-        if not r["name"] or not r["iso3"] or r["iso3"] not in countries:
-            continue
+        if not r["name"] or not r["iso3"] or r["iso3"] not in countries or r["name"][0].islower():
+            continue  # empty rows and "represented by Governor General ..."
         display, aliases = parse_factbook_name(r["name"])
         pid = add_person(display, r["iso3"], aliases, "", "factbook")
         if not people[pid].get("curated"):
@@ -537,6 +539,9 @@ def build_people(
                 people[pid]["roles"].append(role)
 
     person_rows, role_rows = [], []
+    given_names = {
+        alias_key(rec["name"].split()[0]) for rec in people.values() if " " in rec["name"]
+    }
     surname_count: dict[str, int] = defaultdict(int)
     for rec in people.values():
         for a in rec["aliases"]:
@@ -545,9 +550,10 @@ def build_people(
     for pid, rec in people.items():
         aliases = set()
         for a in [rec["name"], *rec["aliases"]]:
-            if len(a.split()) == 1 and not rec.get("curated") and surname_count[alias_key(a)] > 1:
-                continue
-            if len(a.split()) == 1 and len(a) < 4 and not rec.get("curated"):
+            short = len(a.split()) == 1 and not rec.get("curated")
+            if short and (
+                surname_count[alias_key(a)] > 1 or len(a) < 4 or alias_key(a) in given_names
+            ):
                 continue
             aliases.update(name_variants(a) if len(a.split()) > 1 else surname_variants(a))
         aliases.discard(rec["name"])
@@ -653,6 +659,7 @@ def build_groups(shared: Path, countries: dict[str, dict]) -> list[list[str]]:
         if name[:1].isdigit():
             continue
         aliases = [n for n in entry.names[1:] if len(n) > 3 and not n[:1].isdigit()]
+        aliases = [n for n in aliases if " " in n or len(n) <= 5]  # one-word names: acronyms only
         rows.append(
             [
                 _title(name),
@@ -712,11 +719,11 @@ def main(argv: list[str] | None = None) -> int:
     igo_keys = {alias_key(a) for r in igo_rows for a in [r[2], *r[3].split("|")]}
     taken |= igo_keys
     igo_rows += phoenix_international(facts, taken)
+    phoenix_rows, institutions, phoenix_people = phoenix_countries(facts, countries, taken)
+    name_rows += phoenix_rows
     name_rows += city_rows(countries, taken)
     taken |= {alias_key(r[0]) for r in name_rows}
     country_index = {alias_key(r[0]): r[2] for r in name_rows if r[1] == "country"}
-    phoenix_rows, institutions, phoenix_people = phoenix_countries(facts, countries, taken)
-    name_rows += phoenix_rows
     if not args.phoenix_people:
         phoenix_people = {}
     person_rows, role_rows = build_people(facts, countries, country_index, phoenix_people)

@@ -218,10 +218,11 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def _is_exact(text: str) -> bool:
-    """Short all-capital aliases (US, AU, IS, PA) must match case exactly."""
-    if len(text) > 12 or not text.isupper():
+    """Short all-capital or mixed-case aliases (US, AU, LeT, JeM) must match case exactly."""
+    letters = _NOT_LETTERS.sub("", text)
+    if not 0 < len(letters) <= 5 or len(text) > 12:
         return False
-    return 0 < len(_NOT_LETTERS.sub("", text)) <= 5
+    return text.isupper() or any(c.isupper() for c in letters[1:])
 
 
 # --- loading -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ _PUNCT = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
-_SLAVIC_END = re.compile(r"(?<=[bcdfghklmnprstvwxz])(yy|iy|yi|ij|y|i)$")
+_SLAVIC_END = re.compile(r"(?:(?<=[bcdfghklmnprstvwxz])(yy|iy|yi|ij)|(?<=[scz]k)(y|i))$")
 _ENDINGS = ("yy", "iy", "yi", "y", "i")
 _PAIRS = (
     ("sergei", "sergey"),

@@ -28,7 +28,11 @@ from realpolitik.settings import Settings
 logger = logging.getLogger(__name__)
 
 MODIFIER_KINDS = frozenset({"country", "demonym", "capital", "metonym", "city", "igo", "group"})
-PROPER_KINDS = frozenset({"country", "capital", "metonym", "city", "person", "igo", "group"})
+PROPER_KINDS = frozenset(
+    {"country", "demonym", "capital", "metonym", "city", "person", "igo", "group"}
+)
+NAMED_KINDS = frozenset({"person", "igo", "group"})
+NAME_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
 KIND_ORDER = {
     "country": 0,
     "person": 1,
@@ -145,7 +149,7 @@ class ActorResolver:
         from realpolitik.actors.coref import resolve_references
 
         ents = _entity_index(doc)
-        hits = self._select(self._hits(doc, ents, date))
+        hits = _introduced(self._select(self._hits(doc, ents, date)))
         refs = {h.start: h.info for h in hits if h.kind in ("pronoun", "role_noun")}
         mentions = self._compose(doc, hits, ents, date)
         if self.settings.actor_keep_unresolved:
@@ -203,6 +207,9 @@ class ActorResolver:
             return False
         label = ent[2] if ent else ""
         if entry.needs_entity and label not in ("GPE", "LOC", "FAC"):
+            return False
+        one_word = end - start == 1 and entry.kind in NAMED_KINDS and not _trusted(entry)
+        if one_word and label not in ("PERSON" if entry.kind == "person" else NAME_LABELS):
             return False
         if (
             entry.kind in PLACE_KINDS
@@ -426,11 +433,29 @@ class ActorResolver:
         if doc[start].ent_type_ != "PERSON":
             return None
         people = self.kb.surnames.get(fold(last.lower_))
-        if not people or len(people) > 1:
+        if not people or len(people) > 1 or not _trusted(people[0]):
             return None
         hit = _Hit(start, end, "person", entry=people[0], short=True)
         actor = self._person_actor(hit, doc[start:end].text, None, [])
         return Mention(start, end, last.i, actor, "person", entry=people[0].id)
+
+
+def _trusted(entry: Entry) -> bool:
+    """Curated and user entries may be matched by a bare surname or one-word alias."""
+    return entry.source.startswith(("curated", "user"))
+
+
+def _introduced(hits: list[_Hit]) -> list[_Hit]:
+    """Drop a bare surname of a less known person (not curated) not named in full before it."""
+    named: set[str] = set()
+    out = []
+    for h in hits:
+        if h.kind == "person" and h.entry is not None:
+            if h.short and not _trusted(h.entry) and h.entry.id not in named:
+                continue
+            named.add(h.entry.id)
+        out.append(h)
+    return out
 
 
 def _same_caps(text: str, alias: str) -> bool:

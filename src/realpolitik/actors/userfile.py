@@ -93,7 +93,9 @@ def _entry(kb: KnowledgeBase, item: dict, *, kind: str, name: str, path: Path) -
         role = item.get("role") or code
         if not role or not _CODE.match(str(role)):
             raise _bad(path, name, "an agent needs a `role` such as GOV, MIL or COP")
-        return Entry(f"agent/user/{slug(name)}", "agent", name, role=str(role), source=str(path))
+        return Entry(
+            f"agent/user/{slug(name)}", "agent", name, role=str(role), source=f"user:{path}"
+        )
     c_country, org, role = kb.split_code(code)
     country = country or c_country
     if kind in PLACE_KINDS and not country:
@@ -115,7 +117,7 @@ def _entry(kb: KnowledgeBase, item: dict, *, kind: str, name: str, path: Path) -
         roles=roles,
         gender=str(item.get("gender") or ""),
         tags=frozenset(item.get("tags") or ()),
-        source=str(item.get("source") or path),
+        source=f"user:{item.get('source') or path}",
     )
 
 
@@ -139,7 +141,9 @@ def _role(value: Any, path: Path, name: str) -> Role:
             raise _bad(path, name, f"dates must be YYYY-MM-DD, not {d!r}")
     if start and end and end <= start:
         raise _bad(path, name, f"role {code} ends ({end}) before it starts ({start})")
-    return Role(code, str(value.get("title") or ""), start, end, str(value.get("source") or path))
+    return Role(
+        code, str(value.get("title") or ""), start, end, f"user:{value.get('source') or path}"
+    )
 
 
 def _bad(path: Path, entry: str, detail: str) -> ActorError:
@@ -173,7 +177,7 @@ def _petrarch_agent(kb: KnowledgeBase, entry: PetrarchEntry, path: Path) -> int:
     role = entry.codes[0].code.lstrip("~")
     agent = kb.entries.get(f"agent/{role}")
     if agent is None:
-        agent = Entry(f"agent/{role}", "agent", role, role=role, source=str(path))
+        agent = Entry(f"agent/{role}", "agent", role, role=role, source=f"user:{path}")
         kb.entries[agent.id] = agent
     for form in entry.all_forms():
         kb.add_alias(form.lower(), agent)
@@ -184,16 +188,13 @@ def _petrarch_actor(kb: KnowledgeBase, entry: PetrarchEntry, path: Path) -> int:
     name = " ".join(
         w.capitalize() if len(w) > 3 or not w.isupper() else w for w in entry.names[0].split()
     )
-    roles = tuple(
-        Role(c.code, "", c.start, c.end, f"{path.name}:{entry.line}") for c in entry.codes
-    )
+    where = f"user:{path.name}:{entry.line}"
+    roles = tuple(Role(c.code, "", c.start, c.end, where) for c in entry.codes)
     dated = any(r.start or r.end for r in roles)
     country, org, role = kb.split_code(roles[0].code)
     ident = f"petrarch/{path.name}/{entry.line}"
     if dated or len(roles) > 1:
-        item = Entry(
-            ident, "person", name, country=country, roles=roles, source=f"{path.name}:{entry.line}"
-        )
+        item = Entry(ident, "person", name, country=country, roles=roles, source=where)
     else:
         item = Entry(
             ident,
@@ -203,7 +204,7 @@ def _petrarch_actor(kb: KnowledgeBase, entry: PetrarchEntry, path: Path) -> int:
             country=country,
             org=org,
             role=role,
-            source=f"{path.name}:{entry.line}",
+            source=where,
         )
     kb.add(item, [_titled(n) for n in entry.names])
     return 1
