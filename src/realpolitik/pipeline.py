@@ -16,6 +16,7 @@ from realpolitik.errors import RealpolitikError, Warnings
 from realpolitik.models import Article, Event
 from realpolitik.nlp import load_nlp
 from realpolitik.ontology import load_ontology
+from realpolitik.prefilter import Condensed, SentenceFilter
 from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class Pipeline:
             list(self.settings.lexicon_files), known_codes={c.code for c in self.ontology}
         )
         self.resolver = ActorResolver(self.nlp, settings=self.settings)
+        self.sentence_filter = SentenceFilter(self.nlp, self.resolver.matcher)
         self.coder = EventCoder(
             self.lexicon,
             self.ontology,
@@ -72,8 +74,27 @@ class Pipeline:
             article.date = date
         if not self.codable(article):
             return []
-        doc = self.nlp(article.text[: self.settings.max_chars])
-        return self.code_doc(doc, article)
+        text, condensed = self.prepare(article)
+        return self.code_doc(self.nlp(text), article, condensed)
+
+    @property
+    def condensing(self) -> bool:
+        """True when only sentences that may hold an event are parsed."""
+        return self.settings.prefilter and self.settings.require_actors
+
+    def prepare(self, article: Article) -> tuple[str | Doc, Condensed | None]:
+        """Return what to parse for an article: its condensed sentences (a Doc whose sentence
+        starts are fixed) with their map, or its whole text when condensing is off."""
+        text = article.text[: self.settings.max_chars]
+        if not self.condensing:
+            return text, None
+        condensed = self.sentence_filter.condense(text)
+        doc = self.nlp.make_doc(condensed.text)
+        for piece in condensed.pieces:
+            span = doc.char_span(piece.start, piece.end, alignment_mode="expand")
+            if span is not None and len(span):
+                doc[span.start].is_sent_start = True
+        return doc, condensed
 
     @staticmethod
     def codable(article: Article) -> bool:
@@ -84,26 +105,33 @@ class Pipeline:
             and bool(article.text.strip())
         )
 
-    def code_doc(self, doc: Doc, article: Article) -> list[Event]:
-        """Code a parsed article: resolve actors over the whole doc, then code each sentence."""
+    def code_doc(
+        self, doc: Doc, article: Article, condensed: Condensed | None = None
+    ) -> list[Event]:
+        """Code a parsed article: resolve actors over the whole doc, then code each sentence.
+
+        condensed: the map of a condensed doc back to the article (offsets, sentence numbers)
+        """
         mentions = self.resolver(doc, date=article.date)
         index = MentionIndex(mentions)
         events: list[Event] = []
         history: list = []  # matched clauses so far, for event anaphora ("such proposals")
         for number, sent in enumerate(doc.sents):
-            prefilter = self.settings.prefilter and self.settings.require_actors
-            if prefilter and not self.may_hold_event(sent, index, history):
+            piece = condensed.piece_at(sent.start_char) if condensed is not None else None
+            if self.settings.require_actors and not self.may_hold_event(sent, index, history):
                 continue
-            events.extend(
-                self.coder.code_sentence(
-                    sent,
-                    index,
-                    doc_id=article.id,
-                    sentence_index=number,
-                    date=article.date,
-                    history=history,
-                )
+            coded = self.coder.code_sentence(
+                sent,
+                index,
+                doc_id=article.id,
+                sentence_index=piece.sentence_index if piece else number,
+                date=article.date,
+                history=history,
             )
+            if piece is not None:
+                for event in coded:
+                    _shift(event, piece.original_start - piece.start)
+            events.extend(coded)
         return events
 
     def may_hold_event(self, sent: Span, index: MentionIndex, history: list | None = None) -> bool:
@@ -124,12 +152,13 @@ class Pipeline:
         An article that fails is reported (W401) and yielded with no events.
         """
 
-        def texts() -> Iterator[tuple[str, Article]]:
+        def texts() -> Iterator[tuple[str | Doc, tuple[Article, Condensed | None]]]:
             for article in articles:
-                yield (
-                    (article.text[: self.settings.max_chars] if self.codable(article) else ""),
-                    article,
-                )
+                if not self.codable(article):
+                    yield "", (article, None)
+                    continue
+                text, condensed = self.prepare(article)
+                yield text, (article, condensed)
 
         stream = self.nlp.pipe(
             texts(),
@@ -137,14 +166,24 @@ class Pipeline:
             batch_size=batch_size or self.settings.batch_size,
             n_process=n_process or self.settings.n_process,
         )
-        for doc, article in stream:
+        for doc, (article, condensed) in stream:
             if not self.codable(article):
                 yield article, []
                 continue
             try:
-                yield article, self.code_doc(doc, article)
+                yield article, self.code_doc(doc, article, condensed)
             except RealpolitikError:
                 raise
             except Exception as exc:  # one bad article must not sink the batch
                 logger.warning(Warnings.W401.format(doc_id=article.id, detail=exc))
                 yield article, []
+
+
+def _shift(event: Event, delta: int) -> None:
+    """Move an event's character offsets from the condensed text into the article."""
+    event.span = [event.span[0] + delta, event.span[1] + delta]
+    evidence = event.evidence
+    for name in ("trigger_span", "source_span", "target_span"):
+        span = getattr(evidence, name)
+        if span is not None:
+            setattr(evidence, name, [span[0] + delta, span[1] + delta])

@@ -485,6 +485,7 @@ class EventCoder:
         doc = sent.doc
         trigger_span = [match.trigger[0].idx, match.trigger[-1].idx + len(match.trigger[-1])]
         events = []
+        sent_text = sent.text.rstrip()
         for source, target in self._pairs(match):
             confidence = self._confidence(match, source, target)
             if confidence < self.min_confidence:
@@ -509,8 +510,8 @@ class EventCoder:
                     doc_id=doc_id,
                     date=when,
                     sentence_index=sentence_index,
-                    sentence=sent.text,
-                    span=[sent.start_char, sent.end_char],
+                    sentence=sent_text,
+                    span=[sent.start_char, sent.start_char + len(sent_text)],
                     source=_copy(source.actor),
                     target=_copy(target.actor),
                     cameo=info.code,
