@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
-# Command modules register their commands on `app` when imported (one line each).
-import realpolitik.cli.actor_cmds  # noqa: F401
-import realpolitik.cli.api_cmds  # noqa: F401
-import realpolitik.cli.ingest_cmds  # noqa: F401
-import realpolitik.cli.store_cmds  # noqa: F401
-from realpolitik.cli import coding  # noqa: E402,F401
-import realpolitik.cli.spark_cmds  # noqa: F401
 from realpolitik.cli.app import app
 
-__all__ = ["app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "main", "register_commands"]
+
+# Each module registers its commands on `app` when imported; this order is the help's order.
+COMMAND_MODULES: tuple[str, ...] = (
+    "coding",  # code, schema, evaluate, explain, demo
+    "ingest_cmds",  # clean
+    "actor_cmds",  # actor
+    "store_cmds",  # ingest, dyad, network, blocs, shifts, export
+    "api_cmds",  # serve
+    "spark_cmds",  # spark
+)
+
+
+def register_commands() -> None:
+    """Import every built-in command module, so its commands are on ``app``."""
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"realpolitik.cli.{name}")
+
+
+register_commands()
 
 
 def main() -> None:
