@@ -292,3 +292,11 @@ def test_actors_seed_page() -> None:
     } == {"RUSGOV"}
     lavrov_refs = [m for m in hes if m.actor.name == "Sergey Lavrov"]
     assert len(lavrov_refs) >= 3
+
+
+def test_actors_expletive_it_is_not_an_actor() -> None:
+    text = "Russia rejected the plan. It is likely that the talks will resume next week."
+    assert all(m[0] != "It" for m in mentions(text))
+    text = "Russia rejected the plan. It said the offer was unacceptable."
+    it = next(m for m in mentions(text) if m[0] == "It")
+    assert it[2] == "RUS"

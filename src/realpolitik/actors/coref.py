@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 PLURAL_AGENT_TAGS = frozenset({"NNS", "NNPS"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "acomp", "csubj", "advcl"})
 
 
 def resolve_references(
@@ -41,7 +42,7 @@ def resolve_references(
             out.append(m)
             continue
         info = refs.get(m.start)
-        if info is None:
+        if info is None or _expletive(doc, m, resolver):
             continue
         index = _antecedent(doc, m, out, info, sent_of, settings.actor_coref_sentences, resolver)
         if index is None:
@@ -107,6 +108,21 @@ def _antecedent(
         if best_score is None or score < best_score:
             best, best_score = idx, score
     return best
+
+
+def _expletive(doc: Doc, m: Mention, resolver: ActorResolver) -> bool:
+    """Return whether a pronoun "it" is a dummy subject ("it is likely that", "it seems")."""
+    token = doc[m.head]
+    if token.lower_ != "it":
+        return False
+    if token.dep_ == "expl":
+        return True
+    verb = token.head
+    return (
+        token.dep_ in SUBJECT_DEPS
+        and verb.lemma_ in resolver.expletive_heads
+        and any(c.dep_ in CLAUSE_DEPS for c in verb.children)
+    )
 
 
 def _root(prior: list[Mention], m: Mention) -> Mention:

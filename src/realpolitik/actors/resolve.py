@@ -119,6 +119,7 @@ class ActorResolver:
         self.agent_preps = frozenset(self.lexicon["agent_country_prepositions"])
         self.possessives = frozenset(self.lexicon["possessives"])
         self.ent_labels = frozenset(self.lexicon.get("unresolved_entity_labels", []))
+        self.expletive_heads = frozenset(self.lexicon.get("expletive_heads", []))
         self.role_nouns = {fold(k): v for k, v in self.lexicon["role_nouns"].items()}
         self.pronouns = {fold(k): v for k, v in self.lexicon["pronouns"].items()}
         self.matcher = AliasMatcher(nlp.tokenizer)
