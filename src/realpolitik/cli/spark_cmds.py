@@ -70,7 +70,7 @@ def submit_command(
     env.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     env["PYSPARK_PYTHON"] = python or env.get("PYSPARK_PYTHON") or sys.executable
     command = [find_spark_submit(), "--master", master, "--name", "realpolitik"]
-    defaults = ["spark.ui.showConsoleProgress=false"]
+    defaults = ["spark.ui.showConsoleProgress=false", "spark.log.level=WARN"]
     if master.startswith("local"):
         env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         defaults.append("spark.driver.bindAddress=127.0.0.1")

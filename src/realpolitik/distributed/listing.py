@@ -60,30 +60,37 @@ def list_inputs(jvm: Any, hadoop_conf: Any, paths: list[str]) -> tuple[list[Inpu
     Returns: the files and the coded warnings (E101 for a path that matches nothing, E114 for a
         file Hadoop cannot take as input).
     """
-    found: list[tuple[str, str, str]] = []
+    files: list[InputFile] = []
     warnings: list[str] = []
     for given in paths:
-        hadoop_path = jvm.org.apache.hadoop.fs.Path(given)
-        fs = hadoop_path.getFileSystem(hadoop_conf)
-        matches = fs.globStatus(hadoop_path)
-        if not matches:
+        found, missing = _expand(jvm, hadoop_conf, given)
+        if missing:
             warnings.append(Errors.E101.format(path=given))
-            continue
-        for status in matches:
-            if status.isDirectory():
-                found.extend(_walk(fs, status.getPath(), given))
+        for uri, name, stem in found:
+            problem = _unreadable(uri)
+            if problem:
+                warnings.append(Errors.E114.format(path=name, detail=problem))
             else:
-                uri = status.getPath().toString()
-                name = given if len(matches) == 1 else _join(given, PurePosixPath(uri).name)
-                found.append((uri, name, PurePosixPath(uri).name))
-    files: list[InputFile] = []
-    for uri, name, stem in found:
-        problem = _unreadable(uri)
-        if problem:
-            warnings.append(Errors.E114.format(path=name, detail=problem))
-            continue
-        files.append(InputFile(len(files), uri, name, stem, is_line_file(uri)))
+                files.append(InputFile(len(files), uri, name, stem, is_line_file(uri)))
     return files, warnings
+
+
+def _expand(jvm: Any, hadoop_conf: Any, given: str) -> tuple[list[tuple[str, str, str]], bool]:
+    """Return (uri, name, stem) of the files a given path stands for, and whether it is missing."""
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(given)
+    fs = hadoop_path.getFileSystem(hadoop_conf)
+    matches = fs.globStatus(hadoop_path)
+    if not matches:
+        return [], True
+    found: list[tuple[str, str, str]] = []
+    for status in matches:
+        if status.isDirectory():
+            found.extend(_walk(fs, status.getPath(), given))
+        else:
+            uri = status.getPath().toString()
+            name = given if len(matches) == 1 else _join(given, PurePosixPath(uri).name)
+            found.append((uri, name, PurePosixPath(uri).name))
+    return found, False
 
 
 def _walk(fs: Any, root: Any, given: str) -> list[tuple[str, str, str]]:

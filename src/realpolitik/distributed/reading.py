@@ -3,8 +3,8 @@
 Runs inside the Python workers and imports nothing from pyspark. Whole files arrive as
 (uri, bytes) from ``binaryFiles`` and go through the ingest readers picked by content sniffing;
 JSONL lines arrive as (bytes, index) from ``textFile(...).zipWithIndex()`` and go through the
-ingest JSONL record mapping. Each article is then cleaned, its language identified and its
-duplicate fingerprint taken. Duplicates are decided later, on the driver, in global order.
+ingest JSONL record mapping. Each article is then cleaned and its language identified.
+Duplicates are decided later, on the driver, in global read order (duplicates.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from realpolitik.clean import LineCleaner, clean_article
-from realpolitik.dedupe import content_hash, normalise, simhash
 from realpolitik.distributed.listing import InputFile
 from realpolitik.errors import Errors
 from realpolitik.language import LanguageDetector
@@ -42,27 +41,18 @@ Key = tuple[int, int]
 """(file index, record number within the file): the global read order."""
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    """What the driver needs to decide duplicates: the Deduper's inputs, without the text."""
-
-    digest: str
-    words: int
-    simhash: int | None
-
-
 @dataclass
 class ReadItem:
-    """One record of the read stage: an Article (with its fingerprint) or only warnings."""
+    """One record of the read stage: an Article (with its word count) or only warnings."""
 
     key: Key
     article: Article | None = None
-    fingerprint: Fingerprint | None = None
+    words: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
 class Preparer:
-    """Clean, identify and fingerprint raw Articles; one per task (holds the cleaner rules)."""
+    """Clean raw Articles and identify their language; one per task (holds the cleaner rules)."""
 
     def __init__(self, settings: Settings, *, clean: bool = True) -> None:
         self.settings = settings
@@ -78,14 +68,7 @@ class Preparer:
                 warnings.append(Errors.E116.format(path=where, id=article.id))
                 return ReadItem(key, warnings=warnings)
         article.language = self.detector.detect(article.text, fallback=article.language)
-        return ReadItem(key, article, fingerprint(article.text, settings=self.settings), warnings)
-
-
-def fingerprint(text: str, *, settings: Settings) -> Fingerprint:
-    """Return the content hash, word count and (for long enough texts) SimHash of ``text``."""
-    words = normalise(text)
-    near = simhash(words) if len(words) >= settings.dedupe_min_words else None
-    return Fingerprint(content_hash(words), len(words), near)
+        return ReadItem(key, article, len(article.text.split()), warnings)
 
 
 def read_whole_files(

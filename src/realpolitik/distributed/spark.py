@@ -2,9 +2,9 @@
 
 Stages (each a Spark job on the executors, except the duplicate replay on the driver):
 1. list the inputs in ``read_articles`` order (listing.py);
-2. read: whole files through ``binaryFiles``, JSONL line-split through ``textFile``; clean,
-   identify the language and fingerprint each article (reading.py);
-3. replay the duplicate rule over the fingerprints on the driver (duplicates.py);
+2. read: whole files through ``binaryFiles``, JSONL line-split through ``textFile``; clean
+   and identify the language of each article (reading.py);
+3. stream the texts in read order through the ingest Deduper on the driver (duplicates.py);
 4. code each partition with the worker's Pipeline (worker.py) and write, under OUTPUT:
    ``events/`` (Parquet, partitioned by ``day``), ``articles/`` (per-article stats),
    ``warnings/``, ``dyad_day/`` (dyad-day aggregates) and ``summary.json``.
@@ -156,11 +156,13 @@ def _read_stage(spark: SparkSession, files: list[InputFile], *, settings: Settin
 
 
 def _duplicates(read, *, settings: Settings) -> dict:
-    """Collect the fingerprints and replay the duplicate rule in read order."""
-    items = read.filter(lambda item: item.article is not None).map(
-        lambda item: (item.key, item.article.id, item.fingerprint)
+    """Stream (key, id, text) to the driver in read order through the ingest Deduper."""
+    items = (
+        read.filter(lambda item: item.article is not None)
+        .map(lambda item: (item.key, item.article.id, item.article.text))
+        .sortBy(lambda triple: triple[0])
     )
-    return find_duplicates(items.collect(), settings=settings)
+    return find_duplicates(items.toLocalIterator(prefetchPartitions=True), settings=settings)
 
 
 def _code_stage(spark: SparkSession, read, *, settings, duplicates, partitions):

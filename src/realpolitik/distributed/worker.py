@@ -73,8 +73,8 @@ def code_partition(
 
     for article, events in pipeline.pipe(articles(), batch_size=batch_size, n_process=1):
         item = keyed.pop(id(article))
-        words = item.fingerprint.words if item.fingerprint else 0
         coded = pipeline.codable(article)
         yield article_row(
-            article, events, record=item.key[1], words=words, coded=coded, coder_version=version
-        )
+            article, events, record=item.key[1], words=item.words, coded=coded,
+            coder_version=version,
+        )  # fmt: skip
