@@ -7,6 +7,7 @@ import json
 import jsonschema
 import pytest
 
+import realpolitik
 from realpolitik.cli import app
 from realpolitik.models import event_json_schema
 
@@ -117,8 +118,10 @@ def test_cli_explain_shows_pattern_and_event(runner):
     assert "pattern" in result.stdout and "EVENT" in result.stdout
 
 
-def test_cli_demo_codes_the_samples(runner):
-    result = runner.invoke(app, ["demo"])
+def test_cli_demo_codes_the_samples(runner, tmp_path):
+    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
     assert result.exit_code == 0, result.output
     assert "14 articles" in result.stdout
     assert "dyads" in result.stdout
+    stored = realpolitik.open(str(tmp_path / "demo.db"))
+    assert len(stored.events()) > 20

@@ -321,30 +321,62 @@ def dyad_summary(events: list[Event]) -> Table:
     return table
 
 
+class _Recorder:
+    """Pass a pipeline's output through to the store while keeping it for the summary."""
+
+    def __init__(self, pipeline) -> None:  # noqa: ANN001
+        self.pipeline = pipeline
+        self.version = pipeline.version
+        self.coded: list[tuple[Article, list[Event]]] = []
+
+    def pipe(self, articles: Iterable[Article]) -> Iterable[tuple[Article, list[Event]]]:
+        for article, events in self.pipeline.pipe(articles):
+            self.coded.append((article, events))
+            yield article, events
+
+
+def run_demo(*, db: str | None = None) -> tuple[list[tuple[Article, list[Event]]], str]:
+    """Clean, code and store the bundled samples in ``db`` (default: the settings' store).
+
+    Returns: the coded articles with their events, and the store's location.
+    """
+    from realpolitik.clean import LineCleaner, clean_article
+    from realpolitik.store.ingest import ingest_articles
+    from realpolitik.store.store import open_store
+
+    settings = _settings(db=db)
+    pipeline = _load_pipeline(Settings())
+    cleaner = LineCleaner(settings)
+    recorder = _Recorder(pipeline)
+    articles = [clean_article(a, cleaner) for a in sample_articles()]
+    with open_store(settings=settings) as store:
+        ingest_articles(articles, store=store, coder=recorder, force=True)
+        location = store.label
+    return recorder.coded, location
+
+
 @app.command("demo")
-def demo_cmd() -> None:
-    """Code the bundled sample articles and print their events and a dyad summary."""
+def demo_cmd(
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store to write (default realpolitik.db).")
+    ] = None,
+) -> None:
+    """Code the bundled sample articles into the store; print their events and a dyad summary."""
 
     def run() -> None:
-        pipeline = _load_pipeline(Settings())
-        articles = sample_articles()
-        from realpolitik.clean import LineCleaner, clean_article
-
-        cleaner = LineCleaner(pipeline.settings)
+        coded, location = run_demo(db=db)
         everything: list[Event] = []
-        for article, events in pipeline.pipe(clean_article(a, cleaner) for a in articles):
+        for article, events in coded:
             if article.dropped:
+                reasons = "; ".join(d.reason for d in article.dropped)
                 console.print(
-                    f"[dim]{article.id}: dropped {len(article.dropped)} line(s): "
-                    + "; ".join(d.reason for d in article.dropped)
-                    + "[/dim]"
+                    f"[dim]{article.id}: dropped {len(article.dropped)} line(s): {reasons}[/dim]"
                 )
             if events:
-                console.print(
-                    events_table(events, title=f"{article.id} {article.date}: {article.title}")
-                )
+                title = f"{article.id} {article.date}: {article.title}"
+                console.print(events_table(events, title=title))
             everything.extend(events)
         console.print(dyad_summary(everything))
-        console.print(f"{len(articles)} articles, {len(everything)} events")
+        console.print(f"{len(coded)} articles, {len(everything)} events, stored in {location}")
 
     run_safely(run)

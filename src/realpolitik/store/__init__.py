@@ -7,6 +7,7 @@ pipeline into it; ``export_events(...)`` writes Parquet, CSV, JSONL or GDELT 2.0
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from realpolitik.store.store import EventFilter, Store, WriteStats, open_store
@@ -27,13 +28,19 @@ __all__ = [
 ]
 
 
+_LAZY = {
+    "ingest": "ingest",
+    "ingest_articles": "ingest",
+    "IngestReport": "ingest",
+    "export_events": "export",
+    "Database": "handle",
+    "open_database": "handle",
+}
+
+
 def __getattr__(name: str) -> object:
-    if name in {"ingest", "ingest_articles", "IngestReport"}:
-        from realpolitik.store import ingest as module
-    elif name == "export_events":
-        from realpolitik.store import export as module
-    elif name in {"Database", "open_database"}:
-        from realpolitik.store import handle as module
-    else:
+    # "ingest" names both a submodule and its function: import the module by its full name.
+    if name not in _LAZY:
         raise AttributeError(name)
+    module = importlib.import_module(f"realpolitik.store.{_LAZY[name]}")
     return getattr(module, name)
