@@ -153,3 +153,24 @@ def test_spark_listing_helpers() -> None:
     assert is_line_file("s3a://b/day/2024-01-01.jsonl.gz")
     assert is_line_file("x.NDJSON") and not is_line_file("crawl.warc.gz")
     assert hadoop_glob("file:/a/b[1]{x,y}*.txt") == "file:/a/b\\[1\\]\\{x,y\\}\\*.txt"
+
+
+def test_spark_local_runner_codes_like_pipe(pipeline) -> None:
+    from realpolitik.distributed.local import code_parallel
+    from realpolitik.models import Article
+
+    texts = [
+        "Chile accused Norway of delaying the fisheries accord.",
+        "Norway praised Chile for its patience in the talks.",
+        "Brazil condemned Argentina over the border closure.",
+        "Peru thanked Ecuador for sending firefighters.",
+        "",
+    ]
+    articles = [Article(id=f"r{i}", text=t, date="2024-05-01") for i, t in enumerate(texts * 3)]
+    expected = [(a.id, [e.to_dict() for e in ev]) for a, ev in pipeline.pipe(articles)]
+    got = [
+        (a.id, [e.to_dict() for e in ev])
+        for a, ev in code_parallel(articles, pipeline=pipeline, n_process=2, chunk_size=4)
+    ]
+    assert got == expected
+    assert sum(len(ev) for _, ev in got) >= 3

@@ -46,6 +46,16 @@ def worker_pipeline(key: str, *, on_load: Callable[[], None] | None = None) -> P
     return pipeline
 
 
+def keep_pipeline(pipeline: Pipeline) -> str:
+    """Make an already loaded Pipeline this process's worker pipeline; return its settings key.
+
+    Processes forked afterwards inherit it and load nothing.
+    """
+    key = settings_key(pipeline.settings)
+    _PIPELINES.setdefault(key, pipeline)
+    return key
+
+
 def code_partition(
     items: Iterable[ReadItem],
     *,

@@ -1,0 +1,73 @@
+"""Code articles in several local processes, each running the whole Pipeline on its own chunks.
+
+spaCy's ``n_process`` parallelises only the parse: the parent process still resolves actors
+and codes every sentence, so with two workers three processes compete for two cores. This
+runner splits the article stream into chunks instead; every worker process parses *and* codes
+its chunk with its own Pipeline (the worker cache of ``worker.py``), and the parent only
+forwards articles and collects events, in input order. On Linux the workers are forked after
+the parent has loaded the Pipeline, so they start at once and share its memory pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import TYPE_CHECKING
+
+from realpolitik.distributed.worker import keep_pipeline, settings_key, worker_pipeline
+from realpolitik.models import Article, Event
+from realpolitik.settings import Settings
+
+if TYPE_CHECKING:
+    from realpolitik.pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
+
+Coded = list[tuple[Article, list[Event]]]
+
+
+def _code_chunk(key: str, articles: list[Article], batch_size: int) -> Coded:
+    """Code one chunk in a worker process with that process's Pipeline."""
+    pipeline = worker_pipeline(key)
+    return list(pipeline.pipe(articles, batch_size=batch_size, n_process=1))
+
+
+def code_parallel(
+    articles: Iterable[Article],
+    *,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    n_process: int = 2,
+    chunk_size: int = 16,
+) -> Iterator[tuple[Article, list[Event]]]:
+    """Yield (article, events) like ``Pipeline.pipe``, coded in ``n_process`` processes.
+
+    pipeline: an already loaded Pipeline; forked workers reuse it instead of loading their own
+    chunk_size: articles sent to a worker at a time (the parent keeps 2 chunks per worker queued)
+    """
+    if pipeline is not None:
+        settings, key = pipeline.settings, keep_pipeline(pipeline)
+    else:
+        settings = settings or Settings()
+        key = settings_key(settings)
+    if n_process <= 1:
+        yield from worker_pipeline(key).pipe(articles, n_process=1)
+        return
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    stream = iter(articles)
+    with ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context(method)) as pool:
+        pending: deque[Future[Coded]] = deque()
+        while True:
+            while len(pending) < 2 * n_process:
+                chunk = list(islice(stream, chunk_size))
+                if not chunk:
+                    break
+                pending.append(pool.submit(_code_chunk, key, chunk, settings.batch_size))
+            if not pending:
+                return
+            yield from pending.popleft().result()
