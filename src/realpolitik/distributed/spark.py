@@ -27,7 +27,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pyspark import StorageLevel
+from pyspark import RDD, StorageLevel
+from pyspark.accumulators import Accumulator
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -35,7 +36,7 @@ from realpolitik.cli.app import EXIT_CODES
 from realpolitik.distributed import columns
 from realpolitik.distributed.duplicates import find_duplicates
 from realpolitik.distributed.listing import InputFile, hadoop_glob, list_inputs
-from realpolitik.distributed.reading import ReadItem, read_jsonl_lines, read_whole_files
+from realpolitik.distributed.reading import Key, ReadItem, read_jsonl_lines, read_whole_files
 from realpolitik.distributed.worker import code_partition, settings_key
 from realpolitik.errors import CLIError, Errors, RealpolitikError
 from realpolitik.settings import Settings
@@ -110,7 +111,7 @@ def run_job(
                                partitions=options.partitions)  # fmt: skip
     coded.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        summary = _write_tables(spark, read, coded, output, files=files)
+        summary = _write_tables(spark, read, coded, output)
     finally:
         coded.unpersist()
         read.unpersist()
@@ -132,7 +133,9 @@ def _check_output(spark: SparkSession, output: str, *, overwrite: bool) -> None:
         raise CLIError(Errors.E701.format(path=output))
 
 
-def _read_stage(spark: SparkSession, files: list[InputFile], *, settings: Settings, clean: bool):
+def _read_stage(
+    spark: SparkSession, files: list[InputFile], *, settings: Settings, clean: bool
+) -> RDD:
     """Return the RDD of ReadItems of every input file."""
     sc = spark.sparkContext
     parts = []
@@ -155,7 +158,7 @@ def _read_stage(spark: SparkSession, files: list[InputFile], *, settings: Settin
     return parts[0] if len(parts) == 1 else sc.union(parts)
 
 
-def _duplicates(read, *, settings: Settings) -> dict:
+def _duplicates(read: RDD, *, settings: Settings) -> dict[Key, str]:
     """Stream (key, id, text) to the driver in read order through the ingest Deduper."""
     items = (
         read.filter(lambda item: item.article is not None)
@@ -165,7 +168,14 @@ def _duplicates(read, *, settings: Settings) -> dict:
     return find_duplicates(items.toLocalIterator(prefetchPartitions=True), settings=settings)
 
 
-def _code_stage(spark: SparkSession, read, *, settings, duplicates, partitions):
+def _code_stage(
+    spark: SparkSession,
+    read: RDD,
+    *,
+    settings: Settings,
+    duplicates: dict[Key, str],
+    partitions: int | None,
+) -> tuple[DataFrame, Accumulator]:
     """Return the articles DataFrame (events nested) and the pipeline-load accumulator."""
     sc = spark.sparkContext
     articles = read.filter(lambda item: item.article is not None)
@@ -185,7 +195,7 @@ def _code_stage(spark: SparkSession, read, *, settings, duplicates, partitions):
     return spark.createDataFrame(rows, columns.ARTICLE, verifySchema=False), loads
 
 
-def _warnings_frame(spark: SparkSession, read) -> DataFrame:
+def _warnings_frame(spark: SparkSession, read: RDD) -> DataFrame:
     rows = read.flatMap(
         lambda item: [columns.warning_row(item.key[0], item.key[1], m) for m in item.warnings]
     )
@@ -208,7 +218,7 @@ def dyad_day(events: DataFrame) -> DataFrame:
     )
 
 
-def _write_tables(spark, read, coded: DataFrame, output: str, *, files) -> dict[str, Any]:
+def _write_tables(spark: SparkSession, read: RDD, coded: DataFrame, output: str) -> dict[str, Any]:
     """Write the four tables under ``output`` and return the summary figures."""
     base = output.rstrip("/")
     events = coded.select(F.explode("events").alias("e")).select("e.*")
