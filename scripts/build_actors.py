@@ -197,6 +197,8 @@ def build_countries(shared: Path) -> tuple[dict[str, dict], list[list[str]]]:
         rec["capitals"] += cur.get("capitals", [])
         rec["tags"] = cur.get("tags", [])
         rec["drop"] = {alias_key(d) for d in cur.get("drop", [])}
+        for region in cur.get("regions") or []:
+            rows.append([region, "city", iso3, iso3, "curated"])
         for seat, role in (cur.get("seats") or {}).items():
             rows.append([seat, "metonym", iso3, iso3 + role, "curated"])
     for iso3, rec in countries.items():
@@ -778,7 +780,33 @@ def main(argv: list[str] | None = None) -> int:
         note="armed non-state groups: converted from Phoenix.MilNonState "
         "(MIT, START TOPS names) plus curated fixes",
     )
+    write_tokens()
     return 0
+
+
+def write_tokens() -> None:
+    """Record how the pinned spaCy tokenizer splits every alias that is not plain words.
+
+    The resolver reads these instead of tokenizing ~3,000 phrases at each start (about 0.5 s).
+    """
+    from realpolitik.actors.kb import load_kb
+    from realpolitik.actors.matcher import is_simple, tokenize
+    from realpolitik.actors.resolve import alias_phrases
+    from realpolitik.nlp import load_nlp
+
+    nlp = load_nlp()
+    rows = []
+    for text, _ in alias_phrases(load_kb()):
+        if not is_simple(text) and "\t" not in text:
+            rows.append([text, " ".join(tokenize(nlp.tokenizer, text))])
+    meta = nlp.meta
+    write_tsv(
+        "tokens.tsv",
+        ["text", "tokens"],
+        rows,
+        note=f"tokens of each non-plain alias as split by {meta['lang']}_{meta['name']} "
+        f"{meta['version']} (spaCy tokenizer), lower-cased; derived from the tables above",
+    )
 
 
 if __name__ == "__main__":

@@ -224,3 +224,13 @@ def test_actors_build_script_parsers() -> None:
     assert build_actors.demonyms_from("Russian(s)", "Russian") == ["Russian", "Russians", "Russian"]
     assert build_actors.capitals_from("Kyiv (Kiev is the transliteration from Russian)") == ["Kyiv"]
     assert build_actors.capitals_from("Baku (Baki, Baky)") == ["Baki", "Baky", "Baku"]
+
+
+def test_actors_recorded_tokens_match_the_tokenizer() -> None:
+    from realpolitik.actors.matcher import tokenize
+
+    kb = load_kb()
+    assert len(kb.tokens) > 1000
+    tokenizer = nlp().tokenizer
+    for text, tokens in list(kb.tokens.items())[::7]:
+        assert tokenize(tokenizer, text) == tokens, text

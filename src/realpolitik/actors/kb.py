@@ -132,7 +132,7 @@ class KnowledgeBase:
         self.countries: dict[str, Entry] = {}
         self.orgs_by_code: dict[str, str] = {}
         self.surnames: dict[str, list[Entry]] = defaultdict(list)
-        self._keys_of: dict[str, set[str]] = defaultdict(set)
+        self.tokens: dict[str, list[str]] = {}
 
     # --- building -------------------------------------------------------------------------
     def add(self, entry: Entry, aliases: Iterable[str], *, override: bool = False) -> None:
@@ -156,28 +156,26 @@ class KnowledgeBase:
         key = alias_key(text)
         alias = self.aliases.get(key)
         if alias is None or override:
-            alias = self.aliases[key] = Alias(text, [], exact=_is_exact(text))
-        elif text not in alias.forms:
-            alias.exact = alias.exact and _is_exact(text)
-        alias.forms.add(text)
-        if not any(e is entry for e in alias.entries):
-            alias.entries.append(entry)
-        self._keys_of[entry.id].add(key)
+            self.aliases[key] = Alias(text, [entry], exact=_is_exact(text), forms={text})
+        else:
+            if text not in alias.forms:
+                alias.exact = alias.exact and _is_exact(text)
+                alias.forms.add(text)
+            if not any(e is entry for e in alias.entries):
+                alias.entries.append(entry)
         if entry.kind == "person" and " " not in key:
             self.surnames[key].append(entry)
 
     def remove(self, entry_id: str) -> None:
-        """Remove an entry and its aliases."""
+        """Remove an entry and its aliases (a rare operation: it scans the index)."""
         entry = self.entries.pop(entry_id, None)
         if entry is None:
             return
-        for key in self._keys_of.pop(entry_id, ()):
-            alias = self.aliases.get(key)
-            if alias is None:
-                continue
-            alias.entries = [e for e in alias.entries if e is not entry]
-            if not alias.entries:
-                del self.aliases[key]
+        for key, alias in list(self.aliases.items()):
+            if any(e is entry for e in alias.entries):
+                alias.entries = [e for e in alias.entries if e is not entry]
+                if not alias.entries:
+                    del self.aliases[key]
         for key, people in list(self.surnames.items()):
             if any(e is entry for e in people):
                 self.surnames[key] = [e for e in people if e is not entry]
@@ -219,10 +217,9 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 def _is_exact(text: str) -> bool:
     """Short all-capital or mixed-case aliases (US, AU, LeT, JeM) must match case exactly."""
-    letters = _NOT_LETTERS.sub("", text)
-    if not 0 < len(letters) <= 5 or len(text) > 12:
+    if len(text) > 12 or (not text.isupper() and text[1:] == text[1:].lower()):
         return False
-    return text.isupper() or any(c.isupper() for c in letters[1:])
+    return 0 < len(_NOT_LETTERS.sub("", text)) <= 5
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -236,6 +233,7 @@ TABLES = (
     "roles.tsv",
     "agents.tsv",
     "groups.tsv",
+    "tokens.tsv",
 )
 
 
@@ -288,6 +286,7 @@ def load_kb(
     _load_people(kb)
     _load_groups(kb)
     _load_agents(kb)
+    kb.tokens = {row["text"]: row["tokens"].split(" ") for _, row in read_table("tokens.tsv")}
     for path in [*settings.actor_files, *(files or [])]:
         load_actor_file(kb, Path(path))
     logger.debug("actor knowledge base: %d entries, %d aliases", len(kb), len(kb.aliases))
@@ -335,7 +334,7 @@ def _load_countries(kb: KnowledgeBase) -> None:
                 role=code[3:6] or None,
                 tags=base.tags,
                 source=row["source"],
-                needs_entity=kind == "city",
+                needs_entity=kind == "city" and not row["source"].startswith("curated"),
             )
             kb.entries[entry.id] = entry
         kb.add_alias(row["text"], entry)

@@ -2,8 +2,10 @@
 
 Equivalent to ``spacy.matcher.PhraseMatcher(vocab, attr="LOWER")`` for our use, but built from
 plain strings: a pattern is the tuple of the lower-case string ids of its tokens, so building
-the index for ~20,000 aliases costs no Doc or Lexeme objects (PhraseMatcher took 1.5-2.3 s on
+the index for ~25,000 aliases costs no Doc or Lexeme objects (PhraseMatcher took 1.5-2.3 s on
 this KB; this takes about 0.1 s) and matching reads ``Doc.to_array(LOWER)`` once per doc.
+Phrases that are not plain words ("Guinea-Bissau", "U.S.") are split as the build script
+recorded the tokenizer splitting them (data/tokens.tsv), else by the tokenizer itself.
 """
 
 from __future__ import annotations
@@ -22,11 +24,26 @@ logger = logging.getLogger(__name__)
 _SIMPLE = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)*$")
 
 
+def tokenize(tokenizer: Tokenizer, text: str) -> list[str]:
+    """Return the lower-cased tokens spaCy's tokenizer makes of ``text``."""
+    return [t.lower_ for t in tokenizer(text) if not t.is_space]
+
+
+def is_simple(text: str) -> bool:
+    """Return whether a phrase is plain words that split on spaces exactly as spaCy splits them."""
+    return _SIMPLE.match(text) is not None
+
+
 class AliasMatcher:
     """Find every (start, end, key) whose lower-cased tokens spell one of the added phrases."""
 
-    def __init__(self, tokenizer: Tokenizer) -> None:
+    def __init__(self, tokenizer: Tokenizer, *, known: dict[str, list[str]] | None = None) -> None:
+        """Tokenize phrases that are not plain words with ``tokenizer``, unless ``known`` has them.
+
+        known: surface text -> its lower-cased tokens, as the build script recorded them
+        """
         self.tokenizer = tokenizer
+        self.known = known or {}
         self._exceptions = {k.lower() for k in (tokenizer.rules or {})}
         self._patterns: dict[tuple[int, ...], str] = {}
         self._first: dict[int, int] = {}
@@ -37,15 +54,21 @@ class AliasMatcher:
             words = self._words(text)
             if not words:
                 continue
-            ids = tuple(get_string_id(w.lower()) for w in words)
+            ids = tuple(map(get_string_id, words))
             self._patterns.setdefault(ids, key)
             if self._first.get(ids[0], 0) < len(ids):
                 self._first[ids[0]] = len(ids)
 
     def _words(self, text: str) -> list[str]:
-        if _SIMPLE.match(text) and not any(w.lower() in self._exceptions for w in text.split(" ")):
-            return text.split(" ")
-        return [t.text for t in self.tokenizer(text) if not t.is_space]
+        """Return the lower-cased tokens of a phrase (split on spaces when that is safe)."""
+        if _SIMPLE.match(text):
+            words = text.lower().split(" ")
+            if self._exceptions.isdisjoint(words):
+                return words
+        known = self.known.get(text)
+        if known is not None:
+            return known
+        return tokenize(self.tokenizer, text)
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, str]]:
         """Return all matches, for each start the longer ones first."""

@@ -58,6 +58,9 @@ def fold(text: str) -> str:
 
 def alias_key(text: str) -> str:
     """Return the lookup key of a name written as plain text (whitespace collapsed)."""
+    if text.isascii() and "`" not in text:
+        key = text.lower()
+        return key if "  " not in key and key == key.strip() else " ".join(key.split())
     return _SPACES.sub(" ", fold(text)).strip()
 
 

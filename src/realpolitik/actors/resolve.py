@@ -18,6 +18,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from realpolitik.actors.coref import resolve_references
 from realpolitik.actors.kb import PLACE_KINDS, Entry, KnowledgeBase, load_kb
 from realpolitik.actors.matcher import AliasMatcher
 from realpolitik.actors.names import fold
@@ -80,6 +81,19 @@ class _Hit:
     short: bool = False
 
 
+def alias_phrases(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Return (surface text, alias key) for every spelling the matcher must find."""
+    phrases: list[tuple[str, str]] = []
+    for key, alias in kb.aliases.items():
+        for form in alias.forms:
+            phrases.append((form, key))
+            if "'" in form:
+                phrases.append((form.replace("'", "\u2019"), key))
+        if not key.isascii() or not all(f.isascii() for f in alias.forms):
+            phrases.append((key, key))
+    return phrases
+
+
 def load_lexicon() -> dict[str, Any]:
     """Return the resolver's rule lexicon (data/lexicon.yaml).
 
@@ -122,20 +136,13 @@ class ActorResolver:
         self.expletive_heads = frozenset(self.lexicon.get("expletive_heads", []))
         self.role_nouns = {fold(k): v for k, v in self.lexicon["role_nouns"].items()}
         self.pronouns = {fold(k): v for k, v in self.lexicon["pronouns"].items()}
-        self.matcher = AliasMatcher(nlp.tokenizer)
+        self.matcher = AliasMatcher(nlp.tokenizer, known=self.kb.tokens)
         self._build_patterns()
 
     # --- patterns -------------------------------------------------------------------------
     def _build_patterns(self) -> None:
         """Index every alias, role noun and pronoun (and accent-free spellings) for matching."""
-        phrases: list[tuple[str, str]] = []
-        for key, alias in self.kb.aliases.items():
-            for form in alias.forms:
-                phrases.append((form, key))
-                if "'" in form:
-                    phrases.append((form.replace("'", "\u2019"), key))
-            if not key.isascii() or not all(f.isascii() for f in alias.forms):
-                phrases.append((key, key))
+        phrases = alias_phrases(self.kb)
         for key in self.role_nouns:
             phrases += [
                 (key, ROLE_NOUN_KEY + key),
@@ -147,8 +154,6 @@ class ActorResolver:
     # --- public ---------------------------------------------------------------------------
     def __call__(self, doc: Doc, *, date: str | None = None) -> list[Mention]:
         """Return the doc's mentions sorted by start, non-overlapping, with coreference resolved."""
-        from realpolitik.actors.coref import resolve_references
-
         ents = _entity_index(doc)
         hits = _introduced(self._select(self._hits(doc, ents, date)))
         refs = {h.start: h.info for h in hits if h.kind in ("pronoun", "role_noun")}
