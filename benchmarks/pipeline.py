@@ -13,8 +13,8 @@ e2e: read, clean and code with ``Pipeline.pipe(n_process=N)`` (spaCy's multiproc
 pool: the same with ``realpolitik.distributed.local.code_parallel`` (N processes, each running
 the whole pipeline); spacy: the cleaned texts through ``nlp.pipe`` alone, the cost of parsing
 every sentence; profile: cProfile of e2e with one process, grouped by stage; prefilter: how
-many sentences a pre-parse filter (senter + actor PhraseMatcher) would skip, what it costs,
-and which events it would lose.
+many sentences the pre-parse filter (``Settings.prefilter``) skips, what it saves, and which
+events it loses or gains.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ DEFAULT_LIMITS = {"wikinews": None, "reuters": 5000}
 class PeakRSS:
     """Sample the resident memory of this process and all its descendants (Linux /proc)."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
         self.peak = 0
         self._stop = threading.Event()
@@ -78,28 +78,21 @@ class PeakRSS:
 
 
 def tree_rss(root: int) -> int:
-    """Return the summed VmRSS (bytes) of ``root`` and its descendants."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    family, frontier = {root}, [root]
+    """Return the summed VmRSS (bytes) of ``root`` and its descendants (via task children)."""
+    total, frontier, seen = 0, [root], set()
     while frontier:
-        current = frontier.pop()
-        for pid, parent in parents.items():
-            if parent == current and pid not in family:
-                family.add(pid)
-                frontier.append(pid)
-    total = 0
-    for pid in family:
+        pid = frontier.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1]) * 1024
+                    break
+            for task in os.listdir(f"/proc/{pid}/task"):
+                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+                frontier.extend(int(child) for child in children)
         except OSError:
             continue
     return total
@@ -250,89 +243,48 @@ def _top(stats: pstats.Stats, top: int) -> list[dict[str, Any]]:
 
 
 def bench_prefilter(corpus: str, limit: int | None) -> dict[str, Any]:
-    """Measure a pre-parse filter: senter + actor PhraseMatcher, parse only likely sentences.
+    """Measure the pre-parse sentence filter (``Settings.prefilter``) against parsing everything.
 
-    A sentence is kept when it holds two or more matcher hits (aliases, role nouns, pronouns),
-    at least one of them an alias or a role noun. Reported: the share of sentences and words
-    skipped, the filter's own cost, the parse time of the kept sentences against the parse of
-    everything, and how many of the full pipeline's events lie in skipped sentences.
+    Reported: the share of sentences and characters the filter skips, its own cost, the coding
+    time and events with the filter on and off, and the events each setting finds alone.
     """
-    import spacy
-
     import realpolitik
 
-    settings = Settings()
-    pipeline = realpolitik.load(settings)
-    articles = [a for a in read_corpus(corpus, limit) if pipeline.codable(a)]
-    texts = [a.text[: settings.max_chars] for a in articles]
-    splitter = spacy.load(settings.spacy_model, exclude=["tok2vec", "tagger", "parser",
-                          "attribute_ruler", "lemmatizer", "ner"])  # fmt: skip
-    splitter.enable_pipe("senter")
-    matcher = pipeline.resolver.matcher
-
-    def split_and_match() -> list[list[tuple[int, int, str, bool]]]:
-        kept_by_doc = []
-        for doc in splitter.pipe(texts, batch_size=settings.batch_size):
-            hits = _longest(matcher(doc))
-            rows = []
-            for sent in doc.sents:
-                keys = [k for s, e, k in hits if s >= sent.start and e <= sent.end]
-                strong = [k for k in keys if not k.startswith(_pronoun_prefix())]
-                keep = len(keys) >= 2 and bool(strong)
-                rows.append((sent.start_char, sent.end_char, sent.text, keep))
-            kept_by_doc.append(rows)
-        return kept_by_doc
-
-    kept_by_doc, filter_s = timed(split_and_match)
-    sentences = [row for rows in kept_by_doc for row in rows]
-    kept = [row for row in sentences if row[3]]
-    kept_texts = [row[2] for row in kept]
-    _, full_s = timed(lambda: sum(1 for _ in pipeline.nlp.pipe(texts, batch_size=64)))
-    _, kept_s = timed(lambda: sum(1 for _ in pipeline.nlp.pipe(kept_texts, batch_size=256)))
-    lost, total_events = _events_in_skipped(pipeline, articles, kept_by_doc)
-    n_words = sum(len(r[2].split()) for r in sentences)
-    kept_words = sum(len(r[2].split()) for r in kept)
+    on = realpolitik.load(Settings(prefilter=True))
+    off = realpolitik.load(Settings(prefilter=False))
+    articles = [a for a in read_corpus(corpus, limit) if on.codable(a)]
+    texts = [a.text[: on.settings.max_chars] for a in articles]
+    condensed, filter_s = timed(lambda: [on.sentence_filter.condense(t) for t in texts])
+    sentences = sum(c.total_sentences for c in condensed)
+    kept = sum(len(c.pieces) for c in condensed)
+    kept_chars = sum(p.end - p.start for c in condensed for p in c.pieces)
+    events_on, on_s = timed(lambda: _event_ids(on, articles))
+    events_off, off_s = timed(lambda: _event_ids(off, articles))
     return {
         "articles": len(articles),
-        "sentences": len(sentences),
-        "kept_sentences": len(kept),
-        "skipped_sentence_share": round(1 - len(kept) / max(1, len(sentences)), 3),
-        "skipped_word_share": round(1 - kept_words / max(1, n_words), 3),
+        "words": words(articles),
+        "sentences": sentences,
+        "kept_sentences": kept,
+        "skipped_sentence_share": round(1 - kept / max(1, sentences), 3),
+        "skipped_char_share": round(1 - kept_chars / max(1, sum(len(t) for t in texts)), 3),
         "filter_s": round(filter_s, 2),
-        "full_parse_s": round(full_s, 2),
-        "kept_parse_s": round(kept_s, 2),
-        "projected_speedup_of_parse": round(full_s / (filter_s + kept_s), 2),
-        "events_full_pipeline": total_events,
-        "events_in_skipped_sentences": lost,
+        "coding_with_filter": rates(len(articles), words(articles), on_s),
+        "coding_without_filter": rates(len(articles), words(articles), off_s),
+        "speedup": round(off_s / on_s, 2),
+        "events_with_filter": len(events_on),
+        "events_without_filter": len(events_off),
+        "events_only_without_filter": len(events_off - events_on),
+        "events_only_with_filter": len(events_on - events_off),
     }
 
 
-def _longest(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Keep the longest of overlapping matches, left to right."""
-    chosen: list[tuple[int, int, str]] = []
-    for start, end, key in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):
-        if not chosen or start >= chosen[-1][1]:
-            chosen.append((start, end, key))
-    return chosen
-
-
-def _pronoun_prefix() -> str:
-    from realpolitik.actors.resolve import PRONOUN_KEY
-
-    return PRONOUN_KEY
-
-
-def _events_in_skipped(pipeline, articles, kept_by_doc) -> tuple[int, int]:  # noqa: ANN001
-    """Count the full pipeline's events whose sentence overlaps no kept sentence."""
-    lost = total = 0
-    for (_, events), rows in zip(pipeline.pipe(articles), kept_by_doc, strict=True):
-        spans = [(s, e) for s, e, _, keep in rows if keep]
-        for event in events:
-            total += 1
-            start, end = event.span
-            if not any(s < end and start < e for s, e in spans):
-                lost += 1
-    return lost, total
+def _event_ids(pipeline, articles: list[Article]) -> set[tuple]:  # noqa: ANN001
+    """Return (doc, source, target, cameo, sentence start) of every event coded."""
+    return {
+        (e.doc_id, e.source.key, e.target.key, e.cameo, e.span[0])
+        for _, events in pipeline.pipe(articles, n_process=1)
+        for e in events
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

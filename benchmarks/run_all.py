@@ -51,14 +51,33 @@ def machine() -> dict[str, Any]:
         "spacy": spacy.__version__,
         "platform": platform.platform(),
         "load_average_at_start": list(os.getloadavg()),
+        "commit": commit(),
     }
+
+
+def commit() -> str:
+    """Return the commit measured: BENCH_COMMIT (for a snapshot), else git's HEAD (+dirty)."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
+    try:
+        head = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(HERE), "status", "--porcelain", "--", "../src"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")  # fmt: skip
 
 
 def run(script: str, *args: str, timeout: int = 3600) -> dict[str, Any]:
     """Run one benchmark process; return its JSON (or the error)."""
     command = [sys.executable, str(HERE / script), *args]
+    src = str(HERE.parent / "src")  # this tree's code, also for Spark's Python workers
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get(
+        "PYTHONPATH")]))}  # fmt: skip
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
+                          env=env)  # fmt: skip
     if done.returncode != 0:
         return {"error": done.stderr[-2000:], "command": " ".join(args)}
     result = json.loads(done.stdout[done.stdout.index("{") :])
