@@ -300,3 +300,28 @@ def test_actors_expletive_it_is_not_an_actor() -> None:
     text = "Russia rejected the plan. It said the offer was unacceptable."
     it = next(m for m in mentions(text) if m[0] == "It")
     assert it[2] == "RUS"
+
+
+def test_actors_stance_prefix_is_not_the_country() -> None:
+    found = mentions("Pro-Russian separatists shelled the town.")
+    assert all(m[3] != "RUS" for m in found)
+
+
+def test_actors_person_administration_is_the_government() -> None:
+    m, doc = find(
+        "The Biden administration imposed new sanctions.", "Biden administration", date="2023-03-01"
+    )
+    assert (m.kind, m.actor.code, doc[m.head].text) == ("agent", "USAGOV", "administration")
+
+
+def test_actors_igo_seat_in_a_locative_phrase_is_a_place() -> None:
+    assert find("Brussels welcomed the deal.", "Brussels")[0].actor.org == "EU"
+    m, _ = find("Ministers met in Brussels on Monday.", "Brussels")
+    assert (m.kind, m.actor.country) == ("city", "BEL")
+
+
+def test_actors_title_compound_names_an_unknown_person() -> None:
+    text = "Kenyan Interior Minister Odhiambo Kiprotich Wekesa ordered an inquiry."
+    m, doc = find(text, "Kenyan Interior Minister Odhiambo Kiprotich Wekesa")
+    assert (m.kind, m.actor.code, m.actor.name) == ("person", "KENGOV", "Odhiambo Kiprotich Wekesa")
+    assert doc[m.head].text in ("Wekesa", "Odhiambo", "Kiprotich")

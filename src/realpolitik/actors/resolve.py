@@ -79,6 +79,7 @@ class _Hit:
     entry: Entry | None = None
     info: Any = None
     short: bool = False
+    others: tuple[Entry, ...] = ()
 
 
 def alias_phrases(kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -134,6 +135,8 @@ class ActorResolver:
         self.possessives = frozenset(self.lexicon["possessives"])
         self.ent_labels = frozenset(self.lexicon.get("unresolved_entity_labels", []))
         self.expletive_heads = frozenset(self.lexicon.get("expletive_heads", []))
+        self.stance_prefixes = frozenset(self.lexicon.get("stance_prefixes", []))
+        self.person_agents = frozenset(self.lexicon.get("person_agents", []))
         self.role_nouns = {fold(k): v for k, v in self.lexicon["role_nouns"].items()}
         self.pronouns = {fold(k): v for k, v in self.lexicon["pronouns"].items()}
         self.matcher = AliasMatcher(nlp.tokenizer, known=self.kb.tokens)
@@ -179,7 +182,7 @@ class ActorResolver:
         hits = []
         for start, end, key in self.matcher(doc):
             hit = self._hit(doc, start, end, key, ents, date)
-            if hit is not None:
+            if hit is not None and not (hit.kind in MODIFIER_KINDS and self._stance(doc, hit)):
                 hits.append(hit)
         return hits
 
@@ -203,7 +206,8 @@ class ActorResolver:
             return None
         entry = _choose(entries, ent, date)
         short = entry.kind == "person" and end - start == 1
-        return _Hit(start, end, entry.kind, entry=entry, short=short)
+        others = tuple(e for e in entries if e is not entry)
+        return _Hit(start, end, entry.kind, entry=entry, short=short, others=others)
 
     @staticmethod
     def _fits(
@@ -229,6 +233,11 @@ class ActorResolver:
             and label in ("ORG", "WORK_OF_ART")
             and ent[1] - ent[0] > end - start
         )
+
+    def _stance(self, doc: Doc, hit: _Hit) -> bool:
+        """Return whether a name is a stance prefix ("pro-Russian", "anti-American")."""
+        i = hit.start
+        return i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in self.stance_prefixes
 
     @staticmethod
     def _select(hits: list[_Hit]) -> list[_Hit]:
@@ -279,8 +288,10 @@ class ActorResolver:
             pass
         elif gap != 0:
             return False
-        if nxt.kind in ("pronoun", "role_noun", "city", "capital") or last.kind == "person":
+        if nxt.kind in ("pronoun", "role_noun", "city", "capital"):
             return False
+        if last.kind == "person":
+            return nxt.kind == "agent" and gap == 0 and doc[nxt.start].lower_ in self.person_agents
         kinds = [h.kind for h in group]
         if nxt.kind == "person":
             return True
@@ -322,7 +333,14 @@ class ActorResolver:
         agents = [h for h in group if h.kind == "agent"]
         mods = [h for h in group if h.kind in MODIFIER_KINDS]
         text = doc[start:end].text
-        if person is not None:
+        if mods and not agents and person is None and self._locative(doc, start, end):
+            place = next((e for e in mods[-1].others if e.kind in ("capital", "city")), None)
+            if place is not None:
+                mods[-1] = _Hit(mods[-1].start, mods[-1].end, place.kind, entry=place)
+        if person is not None and agents and agents[-1].start > person.start:
+            actor = self._government_of(person, text, date, agents[-1])
+            kind, head_hit = "agent", agents[-1]
+        elif person is not None:
             actor = self._person_actor(person, text, date, mods)
             kind, head_hit = "person", person
         elif mods:
@@ -330,7 +348,7 @@ class ActorResolver:
             actor = self._modifier_actor(doc, mod, text, agents)
             kind = "agent" if agents and mod.kind not in ("igo", "group") else mod.kind
             head_hit = agents[-1] if agents else mod
-            if kind == "capital" and not agents and self._locative(doc, start, end):
+            if kind in ("capital", "city") and not agents and self._locative(doc, start, end):
                 kind = "city"
         else:
             role = agents[0].entry.role if agents else None
@@ -341,6 +359,21 @@ class ActorResolver:
             kind = "unresolved"
         source = person or (mods[-1] if mods else None)
         return Mention(start, end, head, actor, kind, entry=source.entry.id if source else None)
+
+    def _government_of(self, person: _Hit, text: str, date: str | None, agent: _Hit) -> Actor:
+        """Return the actor of "the Biden administration": the person's country + the agent role."""
+        base = self._person_actor(person, text, date, [])
+        code = (base.country or "") + (agent.entry.role or "")
+        country, org, role = self.kb.split_code(code)
+        return Actor(
+            text=text,
+            name=base.name,
+            code=code if country else None,
+            country=country,
+            org=org,
+            role=role,
+            confidence=base.confidence,
+        )
 
     def _person_actor(self, hit: _Hit, text: str, date: str | None, mods: list[_Hit]) -> Actor:
         entry = hit.entry
@@ -418,12 +451,17 @@ class ActorResolver:
     # --- NER names the KB lacks -----------------------------------------------------------
     def _add_unresolved(self, doc: Doc, mentions: list[Mention], ents: dict) -> list[Mention]:
         covered = set()
+        by_end = {m.end: m for m in mentions if m.kind == "agent"}
         for m in mentions:
             covered.update(range(m.start, m.end))
         for ent in doc.ents:
             if ent.label_ not in self.ent_labels or any(
                 i in covered for i in range(ent.start, ent.end)
             ):
+                continue
+            titled = by_end.get(ent.start)
+            if titled is not None and ent.label_ == "PERSON":
+                _name_titled(doc, titled, ent)
                 continue
             surname = self._surname_person(doc, ent.start, ent.end)
             if surname is not None:
@@ -466,6 +504,23 @@ def _introduced(hits: list[_Hit]) -> list[_Hit]:
 
 def _same_caps(text: str, alias: str) -> bool:
     return [c for c in text if c.isalpha()] == [c for c in alias if c.isalpha()]
+
+
+def _name_titled(doc: Doc, mention: Mention, ent: Any) -> None:
+    """Extend "Chinese Foreign Ministry spokesperson" over the unknown name that follows it."""
+    mention.end = ent.end
+    mention.head = ent.root.i
+    mention.kind = "person"
+    a = mention.actor
+    mention.actor = Actor(
+        text=doc[mention.start : ent.end].text,
+        name=ent.text,
+        code=a.code,
+        country=a.country,
+        org=a.org,
+        role=a.role,
+        confidence=a.confidence,
+    )
 
 
 def _entity_index(doc: Doc) -> dict[int, tuple[int, int, str]]:
