@@ -660,7 +660,9 @@ def build_groups(shared: Path, countries: dict[str, dict]) -> list[list[str]]:
         country = code[:3] if code[:3] in countries else ""
         if name[:1].isdigit():
             continue
-        aliases = [n for n in entry.names[1:] if len(n) > 3 and not n[:1].isdigit()]
+        names = [part for n in entry.names for part in _split_acronym(n)]
+        name = names[0]
+        aliases = [n for n in names[1:] if len(n) > 3 and not n[:1].isdigit()]
         aliases = [n for n in aliases if " " in n or len(n) <= 5]  # one-word names: acronyms only
         rows.append(
             [
@@ -684,6 +686,16 @@ def build_groups(shared: Path, countries: dict[str, dict]) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _split_acronym(name: str) -> list[str]:
+    """Split "LIBERATION TIGERS OF TAMIL EELAM (LTTE)" into the name and its acronym.
+
+    Other parenthesised remarks are dropped.
+    """
+    base = PAREN.sub("", name).strip()
+    acronyms = [a for a in re.findall(r"\(([A-Z][A-Z-]{1,7})\)", name)]
+    return [base, *acronyms] if base else acronyms
 
 
 def _title(text: str) -> str:
