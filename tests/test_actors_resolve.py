@@ -325,3 +325,10 @@ def test_actors_title_compound_names_an_unknown_person() -> None:
     m, doc = find(text, "Kenyan Interior Minister Odhiambo Kiprotich Wekesa")
     assert (m.kind, m.actor.code, m.actor.name) == ("person", "KENGOV", "Odhiambo Kiprotich Wekesa")
     assert doc[m.head].text in ("Wekesa", "Odhiambo", "Kiprotich")
+
+
+def test_actors_ambiguous_acronym_follows_the_article() -> None:
+    sudan = "The Rapid Support Forces shelled El Fasher. The RSF denied it."
+    press = "Reporters Without Borders condemned the arrest. RSF said the charges were false."
+    assert next(m for m in mentions(sudan) if m[0] == "RSF")[2] == "SDNREB"
+    assert next(m for m in mentions(press) if m[0] == "RSF")[4] == "RSF"

@@ -158,7 +158,7 @@ class ActorResolver:
     def __call__(self, doc: Doc, *, date: str | None = None) -> list[Mention]:
         """Return the doc's mentions sorted by start, non-overlapping, with coreference resolved."""
         ents = _entity_index(doc)
-        hits = _introduced(self._select(self._hits(doc, ents, date)))
+        hits = _introduced(_disambiguate(self._select(self._hits(doc, ents, date))))
         refs = {h.start: h.info for h in hits if h.kind in ("pronoun", "role_noun")}
         mentions = self._compose(doc, hits, ents, date)
         if self.settings.actor_keep_unresolved:
@@ -487,6 +487,18 @@ class ActorResolver:
 def _trusted(entry: Entry) -> bool:
     """Curated and user entries may be matched by a bare surname or one-word alias."""
     return entry.source.startswith(("curated", "user"))
+
+
+def _disambiguate(hits: list[_Hit]) -> list[_Hit]:
+    """Read an ambiguous alias (RSF) as the actor the article names unambiguously elsewhere."""
+    named = {h.entry.id for h in hits if h.entry is not None and not h.others}
+    for h in hits:
+        if h.others and h.entry.id not in named:
+            known = next((e for e in h.others if e.id in named), None)
+            if known is not None:
+                h.others = (h.entry, *(e for e in h.others if e is not known))
+                h.entry, h.kind = known, known.kind
+    return hits
 
 
 def _introduced(hits: list[_Hit]) -> list[_Hit]:
