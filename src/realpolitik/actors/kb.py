@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -225,6 +225,7 @@ def _is_exact(text: str) -> bool:
 # --- loading -----------------------------------------------------------------------------
 
 DATA = "realpolitik.actors.data"
+Rows = Callable[[str], Iterator[tuple[int, dict[str, str]]]]
 TABLES = (
     "countries.tsv",
     "names.tsv",
@@ -270,9 +271,14 @@ def read_table(name: str, *, path: Path | None = None) -> Iterator[tuple[int, di
 
 
 def load_kb(
-    settings: Settings | None = None, *, files: Iterable[Path] | None = None
+    settings: Settings | None = None,
+    *,
+    files: Iterable[Path] | None = None,
+    data: Path | None = None,
 ) -> KnowledgeBase:
     """Load the shipped tables, then the user files of ``settings.actor_files`` and ``files``.
+
+    data: a folder of tables to read instead of the shipped ones (the build script's output)
 
     Raises: SettingsError E002/E003 for a broken shipped table; ActorError E301/E302 for a
     user file.
@@ -281,20 +287,25 @@ def load_kb(
 
     settings = settings or Settings()
     kb = KnowledgeBase()
-    _load_countries(kb)
-    _load_igos(kb)
-    _load_people(kb)
-    _load_groups(kb)
-    _load_agents(kb)
-    kb.tokens = {row["text"]: row["tokens"].split(" ") for _, row in read_table("tokens.tsv")}
+
+    def rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
+        return read_table(name, path=data / name if data else None)
+
+    _load_countries(kb, rows)
+    _load_igos(kb, rows)
+    _load_people(kb, rows)
+    _load_groups(kb, rows)
+    _load_agents(kb, rows)
+    if data is None or (data / "tokens.tsv").is_file():
+        kb.tokens = {row["text"]: row["tokens"].split(" ") for _, row in rows("tokens.tsv")}
     for path in [*settings.actor_files, *(files or [])]:
         load_actor_file(kb, Path(path))
     logger.debug("actor knowledge base: %d entries, %d aliases", len(kb), len(kb.aliases))
     return kb
 
 
-def _load_countries(kb: KnowledgeBase) -> None:
-    for _, row in read_table("countries.tsv"):
+def _load_countries(kb: KnowledgeBase, rows: Rows) -> None:
+    for _, row in rows("countries.tsv"):
         code = row["code"]
         entry = Entry(
             f"country/{code}",
@@ -307,7 +318,7 @@ def _load_countries(kb: KnowledgeBase) -> None:
         )
         kb.add(entry, [row["name"]])
     derived: dict[tuple[str, str], Entry] = {}
-    for number, row in read_table("names.tsv"):
+    for number, row in rows("names.tsv"):
         kind, country, code = row["kind"], row["country"], row["code"]
         base = kb.countries.get(country)
         if base is None or kind not in PLACE_KINDS:
@@ -340,8 +351,8 @@ def _load_countries(kb: KnowledgeBase) -> None:
         kb.add_alias(row["text"], entry)
 
 
-def _load_igos(kb: KnowledgeBase) -> None:
-    for _, row in read_table("igos.tsv"):
+def _load_igos(kb: KnowledgeBase, rows: Rows) -> None:
+    for _, row in rows("igos.tsv"):
         entry = Entry(
             f"igo/{row['org']}/{row['name']}",
             "igo",
@@ -354,13 +365,13 @@ def _load_igos(kb: KnowledgeBase) -> None:
         kb.add(entry, [row["name"], *row["aliases"].split("|")])
 
 
-def _load_people(kb: KnowledgeBase) -> None:
+def _load_people(kb: KnowledgeBase, rows: Rows) -> None:
     roles: dict[str, list[Role]] = defaultdict(list)
-    for _, row in read_table("roles.tsv"):
+    for _, row in rows("roles.tsv"):
         roles[row["person"]].append(
             Role(row["code"], row["title"], row["start"], row["end"], row["source"])
         )
-    for _, row in read_table("people.tsv"):
+    for _, row in rows("people.tsv"):
         pid = row["id"]
         entry = Entry(
             f"person/{pid}",
@@ -374,8 +385,8 @@ def _load_people(kb: KnowledgeBase) -> None:
         kb.add(entry, [row["name"], *filter(None, row["aliases"].split("|"))])
 
 
-def _load_groups(kb: KnowledgeBase) -> None:
-    for _, row in read_table("groups.tsv"):
+def _load_groups(kb: KnowledgeBase, rows: Rows) -> None:
+    for _, row in rows("groups.tsv"):
         if not row["country"] and row["code"][:3] in TRANSNATIONAL:
             kb.orgs_by_code.setdefault(row["code"], row["name"])
         country, org, _ = kb.split_code(row["code"])
@@ -392,9 +403,9 @@ def _load_groups(kb: KnowledgeBase) -> None:
         kb.add(entry, [row["name"], *filter(None, row["aliases"].split("|"))])
 
 
-def _load_agents(kb: KnowledgeBase) -> None:
+def _load_agents(kb: KnowledgeBase, rows: Rows) -> None:
     by_role: dict[str, Entry] = {}
-    for _, row in read_table("agents.tsv"):
+    for _, row in rows("agents.tsv"):
         role = row["role"]
         entry = by_role.get(role)
         if entry is None:
