@@ -10,6 +10,7 @@ its own verb ("Lavrov praised him"). Unresolvable references are dropped.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -63,14 +64,8 @@ def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
     starts = sorted({m.start for m in mentions} | {m.head for m in mentions})
     if not doc.has_annotation("SENT_START"):
         return dict.fromkeys(starts, 0)
-    out, sent_no, pos = {}, 0, 0
-    for i in starts:
-        while pos <= i:
-            if pos > 0 and doc[pos].is_sent_start:
-                sent_no += 1
-            pos += 1
-        out[i] = sent_no
-    return out
+    firsts = [sent.start for sent in doc.sents]
+    return {i: bisect_right(firsts, i) - 1 for i in starts}
 
 
 def _antecedent(
@@ -89,7 +84,7 @@ def _antecedent(
     best, best_score = None, None
     barred = {
         _root(prior, c).entry or id(c)
-        for c in prior
+        for c in _same_sentence(prior, m, sent_of)
         if m.kind == "pronoun" and c.end <= m.start and _same_clause_subject(doc, m, c)
     }
     for idx in range(len(prior) - 1, -1, -1):
@@ -108,6 +103,17 @@ def _antecedent(
         if best_score is None or score < best_score:
             best, best_score = idx, score
     return best
+
+
+def _same_sentence(prior: list[Mention], m: Mention, sent_of: dict[int, int]) -> list[Mention]:
+    """Return the earlier mentions in the sentence of ``m`` (scanning back from the end)."""
+    here = sent_of.get(m.start, 0)
+    out = []
+    for cand in reversed(prior):
+        if sent_of.get(cand.start, 0) != here:
+            break
+        out.append(cand)
+    return out
 
 
 def _expletive(doc: Doc, m: Mention, resolver: ActorResolver) -> bool:
