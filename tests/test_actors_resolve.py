@@ -332,3 +332,14 @@ def test_actors_ambiguous_acronym_follows_the_article() -> None:
     press = "Reporters Without Borders condemned the arrest. RSF said the charges were false."
     assert next(m for m in mentions(sudan) if m[0] == "RSF")[2] == "SDNREB"
     assert next(m for m in mentions(press) if m[0] == "RSF")[4] == "RSF"
+
+
+def test_actors_igo_heads_and_owned_groups() -> None:
+    m, _ = find(
+        "UN Secretary-General Antonio Guterres called for a ceasefire.",
+        "UN Secretary-General Antonio Guterres",
+        date="2024-03-01",
+    )
+    assert (m.kind, m.actor.code, m.actor.org, m.actor.country) == ("person", "IGOUNO", "UN", None)
+    m, _ = find("Yemen's Houthi rebels seized a ship.", "Yemen's Houthi rebels")
+    assert (m.actor.code, m.actor.country) == ("YEMREB", "YEM")

@@ -133,6 +133,7 @@ class KnowledgeBase:
         self.orgs_by_code: dict[str, str] = {}
         self.surnames: dict[str, list[Entry]] = defaultdict(list)
         self.tokens: dict[str, list[str]] = {}
+        self._curated_orgs: set[str] = set()
 
     # --- building -------------------------------------------------------------------------
     def add(self, entry: Entry, aliases: Iterable[str], *, override: bool = False) -> None:
@@ -144,7 +145,13 @@ class KnowledgeBase:
         if entry.kind == "country":
             self.countries[entry.code or entry.id] = entry
         if entry.kind == "igo" and entry.code and entry.org:
-            self.orgs_by_code.setdefault(entry.code, entry.org)
+            trusted = entry.source.startswith(("curated", "user"))
+            if entry.code not in self.orgs_by_code or (
+                trusted and entry.code not in self._curated_orgs
+            ):
+                self.orgs_by_code[entry.code] = entry.org  # the first curated short name wins
+                if trusted:
+                    self._curated_orgs.add(entry.code)
         for text in aliases:
             self.add_alias(text, entry, override=override)
 

@@ -297,6 +297,8 @@ class ActorResolver:
             return True
         if nxt.kind == "agent":
             return True
+        if nxt.kind == "group":
+            return gap == 1 and all(k in ("country", "capital") for k in kinds)
         if nxt.kind == "metonym":
             return (
                 all(k in ("country", "demonym") for k in kinds)
@@ -398,7 +400,7 @@ class ActorResolver:
             text=text,
             name=entry.name,
             code=code,
-            country=country or entry.country,
+            country=country or (entry.country if org is None else None),
             org=org,
             role=rl,
             confidence=conf,
