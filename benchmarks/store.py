@@ -183,7 +183,7 @@ def query_figures(store: Any) -> dict[str, Any]:
         "top50_ragged_window": timed(
             lambda: store.dyad_totals(since=ragged[0], until=ragged[1], limit=50)
         ),
-        "rows": {g: store.count(f"dyad_{g}") for g in ("day", "month", "year")},
+        "rows": {g: store.count(f"dyad_{g}") for g in ("day", "month", "year", "all")},
     }
 
 

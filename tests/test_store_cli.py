@@ -211,3 +211,25 @@ def test_store_python_api_open(db):
         assert handle.dyads(limit=2)["volume"].tolist() == [28, 24]
         assert handle.stats()["events"] == 64
         assert "cli.db" in repr(handle)
+
+
+@pytest.mark.postgres
+def test_store_cli_on_postgres(runner, tmp_path, monkeypatch):
+    from store_helpers import postgres_server
+
+    monkeypatch.setattr(realpolitik, "load", lambda settings=None, **kw: FakeCoder())
+    url = postgres_server().create_database("cli_pg")
+    source = write_jsonl(tmp_path / "in.jsonl", make_articles(30))
+    first = _run(runner, "ingest", str(source), "--db", url, "--format", "json")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["stored"] == 30
+    again = _run(runner, "ingest", str(source), "--db", url, "--format", "json")
+    assert json.loads(again.stdout)["unchanged"] == 30
+    data = json.loads(
+        _run(runner, "network", "--db", url, "-f", "json", "--min-events", "1").stdout
+    )
+    expected = sum(len(FakeCoder().code(a)) for a in make_articles(30))
+    assert sum(e["volume"] for e in data["edges"]) == expected
+    out = tmp_path / "pg.tsv"
+    assert _run(runner, "export", str(out), "-f", "gdelt", "--db", url).exit_code == 0
+    assert len(out.read_text().splitlines()) == expected

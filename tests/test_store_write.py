@@ -108,12 +108,27 @@ def test_store_excluded_events_are_kept_but_not_aggregated(store):
     events = [
         make_event("RUS", "CHN", doc_id="a1", index=0, negated=True),
         make_event("RUS", "CHN", doc_id="a1", index=1, modality="hypothetical"),
-        make_event("RUS", "CHN", doc_id="a1", index=2, date=None),
         make_event("RUS", "CHN", doc_id="a1", index=3, goldstein=None),
+        make_event("RUS", "XXX", doc_id="a1", index=4),
     ]
+    events[3].target.country = None
     store.write([(_article(date=None), events)], coder_version="v1")
     assert store.count("events") == 4
     assert stored_aggregates(store) == {("RUS", "CHN", "2024-01-01"): (1, 1, 0, 0, 0, 0.0, 0)}
+    _all_grains_consistent(store)
+
+
+def test_store_undated_events_count_on_their_ingest_day(store):
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date().isoformat()
+    store.write(
+        [(_article(date=None), [make_event("RUS", "CHN", doc_id="a1", date=None)])],
+        coder_version="v1",
+    )
+    [row] = list(store.event_rows())
+    assert row["date"] is None and row["day"] >= today
+    assert stored_aggregates(store)[("RUS", "CHN", row["day"])][0] == 1
     _all_grains_consistent(store)
 
 
@@ -203,7 +218,7 @@ def test_store_dyad_totals_match_window_sums(store):
     assert store.dyad_totals(limit=1)[0][0] == "RUS"
 
 
-def test_store_bad_dates_are_kept_out_of_aggregates_with_warning(store):
+def test_store_bad_dates_warn_and_fall_back_to_the_ingest_day(store):
     warnings: list[str] = []
     events = [
         make_event("RUS", "CHN", doc_id="a1", date="2024-13-40"),
@@ -212,7 +227,9 @@ def test_store_bad_dates_are_kept_out_of_aggregates_with_warning(store):
     store.write(
         [(_article(date="sometime"), events)], coder_version="v1", on_warning=warnings.append
     )
-    assert store.count("events") == 2 and stored_aggregates(store) == {}
+    assert store.count("events") == 2
+    days = {k[2] for k in stored_aggregates(store)}
+    assert len(days) == 1 and "2024-13-40" not in days and "sometime" not in days
     assert sorted(w.split("date ")[1].split(" ")[0] for w in warnings) == [
         "'2024-13-40'",
         "'sometime'",

@@ -86,7 +86,7 @@ class Warnings(_Coded):
     W301 = "Actor file {path} line {line}: {detail}; skipped"
     W401 = "Article {doc_id}: coding failed ({detail}); article skipped"
     W501 = "Article {doc_id}: event {event_id} is already stored for article {other}; event skipped"
-    W502 = "Article {doc_id}: date {value!r} is not YYYY-MM-DD; events kept, not aggregated"
+    W502 = "Article {doc_id}: date {value!r} is not YYYY-MM-DD; its events are dated by ingest day"
 
 
 class RealpolitikError(Exception):

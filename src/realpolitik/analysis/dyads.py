@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from realpolitik.analysis.periods import check_freq, period_index, period_starts
+from realpolitik.analysis.periods import check_freq, period_index, period_start
 from realpolitik.store.rows import AGG_COLUMNS
 from realpolitik.store.store import Store
 
@@ -81,16 +81,40 @@ def dyad_series(
         for r in store.dyad_periods(grain, keys, keys, since=since, until=until)
         if (r[0], r[1]) in pairs
     ]
-    frame = aggregate_frame(rows)
-    days = pd.to_datetime(frame["period"], format="%Y-%m" if grain == "month" else "%Y-%m-%d")
-    frame["period"] = period_starts(days, freq)
-    summed = frame.drop(columns=["source", "target"]).groupby("period").sum()
-    first = since or (days.min().date() if len(days) else None)
-    last = until or (days.max().date() if len(days) else None)
-    if first is not None and last is not None and first <= last:
-        summed = summed.reindex(period_index(first, last, freq), fill_value=0)
-    summed.index.name = "period"
-    return add_measures(summed)[list(SERIES_COLUMNS)]
+    sums = _sum_by_period(rows, freq)
+    first = since or (min(sums) if sums else None)
+    last = until or (max(sums) if sums else None)
+    if first is None or last is None or first > last:
+        index = pd.DatetimeIndex(sorted(sums), name="period")
+    else:
+        index = period_index(first, last, freq)
+    zero = [0] * len(AGG_COLUMNS)
+    values = np.array([sums.get(day.date(), zero) for day in index], dtype=float).reshape(
+        len(index), len(AGG_COLUMNS)
+    )
+    frame = pd.DataFrame(values, index=index, columns=[_RENAME[c] for c in AGG_COLUMNS])
+    counts = [c for c in frame.columns if c != "goldstein_sum"]
+    frame[counts] = frame[counts].astype("int64")
+    return add_measures(frame)[list(SERIES_COLUMNS)]
+
+
+def _sum_by_period(rows: list[tuple[Any, ...]], freq: str) -> dict[date, list[float]]:
+    """Sum aggregate rows (period keys YYYY-MM-DD or YYYY-MM) per ``freq`` period start."""
+    sums: dict[date, list[float]] = {}
+    starts: dict[str, date] = {}
+    for row in rows:
+        key = row[2]
+        start = starts.get(key)
+        if start is None:
+            day = date.fromisoformat(key if len(key) == 10 else key + "-01")
+            start = starts[key] = period_start(day, freq)
+        acc = sums.get(start)
+        if acc is None:
+            sums[start] = list(row[3:])
+        else:
+            for i, value in enumerate(row[3:]):
+                acc[i] += value
+    return sums
 
 
 def _whole_months(since: date | None, until: date | None) -> bool:

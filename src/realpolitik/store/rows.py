@@ -1,9 +1,9 @@
 """Map Articles and Events to table rows and back, and compute dyad aggregate deltas.
 
-An event counts in the dyad aggregates when both actors have a key (country, else org), it has
-a day (its own date, else its article's), it is not negated and its modality is not
-hypothetical. The flag is stored with the event (``in_aggregate``), so re-coding subtracts
-exactly what was once added.
+An event's day is its own date, else its article's, else the (UTC) day it was ingested. It
+counts in the dyad aggregates when both actors have a key (country, else org), it is not
+negated and its modality is not hypothetical. The flag is stored with the event
+(``in_aggregate``), so re-coding subtracts exactly what was once added.
 """
 
 from __future__ import annotations
@@ -124,9 +124,10 @@ def row_to_article(row: dict[str, Any]) -> Article:
     return Article.from_dict(data)
 
 
-def event_day(event: Event, article: Article) -> str | None:
-    """Return the day an event is counted on: its own date, else its article's."""
-    return valid_day(event.date) or valid_day(article.date)
+def event_day(event: Event, article: Article, *, fallback: str | None = None) -> str | None:
+    """Return the day an event is counted on: its own date, else its article's, else
+    ``fallback`` (the day it was ingested)."""
+    return valid_day(event.date) or valid_day(article.date) or fallback
 
 
 def in_aggregate(event: Event, day: str | None) -> bool:
@@ -176,9 +177,14 @@ def _evidence(event: Event) -> str:
     return _ENCODER.encode({name: getattr(ev, name) for name in _EVIDENCE_FIELDS})
 
 
-def event_row(event: Event, article: Article) -> tuple[Any, ...]:
-    """Return the ``events`` row of ``event`` coded from ``article``."""
-    day = event_day(event, article)
+def event_row(
+    event: Event, article: Article, *, fallback_day: str | None = None
+) -> tuple[Any, ...]:
+    """Return the ``events`` row of ``event`` coded from ``article``.
+
+    fallback_day: the day of an event whose event and article carry no valid date
+    """
+    day = event_day(event, article, fallback=fallback_day)
     loc, amt = event.location, event.amount
     return (
         event.event_id,

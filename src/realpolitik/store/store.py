@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from realpolitik.errors import Errors, StoreError, Warnings
@@ -230,13 +230,14 @@ class Store:
         warn: Callable[[str], None],
     ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
         """Return the event rows to insert (one per event id) and the count per article."""
+        today = datetime.now(UTC).date().isoformat()
         rows: dict[str, tuple[Any, ...]] = {}
         for article, events in latest.values():
             bad = {d for d in (article.date, *(e.date for e in events)) if d and not valid_day(d)}
             for value in sorted(bad):
                 warn(Warnings.W502.format(doc_id=article.id, value=value))
             for event in events:
-                rows.setdefault(event.event_id, event_row(event, article))
+                rows.setdefault(event.event_id, event_row(event, article, fallback_day=today))
         taken: dict[str, str] = {}
         for chunk in _chunks(list(rows)):
             sql = (
@@ -421,37 +422,80 @@ class Store:
     ) -> list[tuple[Any, ...]]:
         """Return (source, target, counts...) summed over the window, busiest dyads first.
 
-        Reads the coarsest aggregates that cover the window exactly (see ``window.py``).
+        Reads the coarsest aggregates that cover the window exactly (see ``window.py``). With
+        ``limit``, a window of several periods is ranked on event counts alone first, then the
+        full counts are summed for the winners only.
         """
-        sums = ", ".join(f"SUM({c}) AS {c}" for c in AGG_COLUMNS)
-        parts, params = [], []
-        for grain, lo, hi in window_parts(since, until):
-            cond = "1 = 1"
-            if lo:
-                cond += " AND period >= ?"
-                params.append(lo)
-            if hi:
-                cond += " AND period <= ?"
-                params.append(hi)
-            parts.append((grain, cond))
+        parts = window_parts(since, until)
         if not parts:
             return []
-        if len(parts) == 1:
-            grain, cond = parts[0]
-            source = f"dyad_{grain} WHERE {cond}"
-        else:
-            union = " UNION ALL ".join(
-                f"SELECT source, target, {', '.join(AGG_COLUMNS)} FROM dyad_{g} WHERE {c}"
-                for g, c in parts
+        single = _single_period(parts)
+        if single:
+            sql = (
+                f"SELECT source, target, {', '.join(AGG_COLUMNS)} FROM dyad_{single[0]} "
+                "WHERE period = ? AND n_events >= ? ORDER BY n_events DESC, source, target"
             )
-            source = f"({union}) p"
-        sql = (
-            f"SELECT source, target, {sums} FROM {source} GROUP BY source, target "
-            "HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"
-        )
+            return self.backend.query(sql + _limit(limit), [single[1], min_events])
         if limit:
-            sql += f" LIMIT {int(limit)}"
-        return self.backend.query(sql, [*params, min_events])
+            top = self._window_sums(parts, ("n_events",), min_events=min_events, limit=limit)
+            if not top:
+                return []
+            pairs = {(r[0], r[1]) for r in top}
+            rows = self._window_sums(
+                parts,
+                AGG_COLUMNS,
+                min_events=min_events,
+                sources=sorted({p[0] for p in pairs}),
+                targets=sorted({p[1] for p in pairs}),
+            )
+            return [r for r in rows if (r[0], r[1]) in pairs]
+        return self._window_sums(parts, AGG_COLUMNS, min_events=min_events)
+
+    def _window_sums(
+        self,
+        parts: list[tuple[str, str | None, str | None]],
+        columns: Sequence[str],
+        *,
+        min_events: int,
+        limit: int | None = None,
+        sources: Sequence[str] = (),
+        targets: Sequence[str] = (),
+    ) -> list[tuple[Any, ...]]:
+        """Sum ``columns`` per dyad over the window ``parts``, busiest first."""
+        selects, params = [], []
+        for grain, lo, hi in parts:
+            cond = "1 = 1"
+            for op, value in ((">=", lo), ("<=", hi)):
+                if value:
+                    cond += f" AND period {op} ?"
+                    params.append(value)
+            if sources:
+                cond += f" AND source IN ({_marks(len(sources))}) "
+                cond += f"AND target IN ({_marks(len(targets))})"
+                params += [*sources, *targets]
+            selects.append(
+                f"SELECT source, target, {', '.join(columns)} FROM dyad_{grain} WHERE {cond}"
+            )
+        sums = ", ".join(f"SUM({c}) AS {c}" for c in columns)
+        sql = (
+            f"SELECT source, target, {sums} FROM ({' UNION ALL '.join(selects)}) p "
+            "GROUP BY source, target HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"
+        )
+        return self.backend.query(sql + _limit(limit), [*params, min_events])
+
+
+def _limit(limit: int | None) -> str:
+    return f" LIMIT {int(limit)}" if limit else ""
+
+
+def _single_period(parts: list[tuple[str, str | None, str | None]]) -> tuple[str, str] | None:
+    """Return (grain, period) when a window is exactly one aggregate period, else None."""
+    if len(parts) != 1:
+        return None
+    grain, lo, hi = parts[0]
+    if grain == "all":
+        return ("all", "")
+    return (grain, lo) if lo is not None and lo == hi else None
 
 
 def open_store(
