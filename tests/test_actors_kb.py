@@ -253,3 +253,19 @@ def test_actors_build_script_reproduces_shipped_tables(tmp_path: Path) -> None:
     for name in TABLES:
         built = (tmp_path / name).read_text(encoding="utf-8").splitlines()[1:]
         assert built == shipped.joinpath(name).read_text(encoding="utf-8").splitlines()[1:], name
+
+
+def test_actors_petrarch_snapshot_setting_caps_open_roles() -> None:
+    settings = Settings(
+        actor_files=[FIXTURES / "tiny.actors.txt"], actor_petrarch_snapshot="2021-01-01"
+    )
+    res = ActorResolver(nlp(), kb=load_kb(settings))
+    text = "Orval Tenneke spoke."
+    assert {m[0]: m[2] for m in mentions(text, date="2020-06-01", res=res)}[
+        "Orval Tenneke"
+    ] == "NORELI"
+    assert {m[0]: m[2] for m in mentions(text, date="2022-06-01", res=res)}[
+        "Orval Tenneke"
+    ] == "NORELI"
+    entry = next(e for e in res.kb.lookup("orval tenneke") if e.kind == "person")
+    assert max(r.end for r in entry.roles) == "2021-01-01"

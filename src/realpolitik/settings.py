@@ -119,6 +119,12 @@ class Settings(BaseSettings):
         description="Code a capital used as an actor (\"Moscow said\") as the government (RUSGOV) "
         "instead of the country (RUS).",
     )
+    actor_petrarch_snapshot: str = Field(
+        "",
+        pattern=r"^(\d{4}-\d{2}-\d{2})?$",
+        description="As-of date (YYYY-MM-DD) capping open '>date' codes of PETRARCH dictionaries "
+        "given as actor files; empty keeps them open.",
+    )
     actor_keep_unresolved: bool = Field(
         True, description="Keep names the parser sees but the knowledge base lacks as unresolved mentions."
     )

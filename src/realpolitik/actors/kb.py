@@ -306,7 +306,7 @@ def load_kb(
     if data is None or (data / "tokens.tsv").is_file():
         kb.tokens = {row["text"]: row["tokens"].split(" ") for _, row in rows("tokens.tsv")}
     for path in [*settings.actor_files, *(files or [])]:
-        load_actor_file(kb, Path(path))
+        load_actor_file(kb, Path(path), snapshot=settings.actor_petrarch_snapshot)
     logger.debug("actor knowledge base: %d entries, %d aliases", len(kb), len(kb.aliases))
     return kb
 

@@ -27,15 +27,17 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PETRARCH_SUFFIXES = (".txt", ".actors", ".agents", ".dict")
 
 
-def load_actor_file(kb: KnowledgeBase, path: Path) -> int:
+def load_actor_file(kb: KnowledgeBase, path: Path, *, snapshot: str = "") -> int:
     """Apply one user actor file to ``kb``; return the number of entries added or changed.
+
+    snapshot: as-of date capping open ``>date`` codes of a PETRARCH dictionary
 
     Raises: ActorError E301 (unreadable or not a list of entries), E302 (a bad entry).
     """
     if not path.is_file():
         raise ActorError(Errors.E301.format(path=path, detail="no such file"))
     if path.suffix.lower() in PETRARCH_SUFFIXES:
-        return import_petrarch(kb, path)
+        return import_petrarch(kb, path, snapshot=snapshot)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
