@@ -106,10 +106,14 @@ class Settings(BaseSettings):
     )
     actor_confidence_outside_role: float = Field(
         0.5, ge=0, le=1,
-        description="Confidence of a person named outside the dates of any role (coded as country).",
+        description="Confidence of a person named outside the dates of any role (coded as the "
+        "country).",
     )
     actor_confidence_coref: float = Field(
-        0.75, ge=0, le=1, description="Confidence of a pronoun or role noun resolved by coreference."
+        0.75,
+        ge=0,
+        le=1,
+        description="Confidence of a pronoun or role noun resolved by coreference.",
     )
     actor_coref_sentences: int = Field(
         3, ge=0, description="Sentences back a pronoun or role noun may look for its antecedent."
@@ -126,7 +130,9 @@ class Settings(BaseSettings):
         "given as actor files; empty keeps them open.",
     )
     actor_keep_unresolved: bool = Field(
-        True, description="Keep names the parser sees but the knowledge base lacks as unresolved mentions."
+        True,
+        description="Keep names the parser sees but the knowledge base lacks as unresolved "
+        "mentions.",
     )
 
     # --- coder
