@@ -154,7 +154,7 @@ def _inherited_subjects(verb: Token) -> tuple[list[Token], Token | None]:
     node = verb
     for _ in range(6):
         dep, head = node.dep_, node.head
-        if head is node:
+        if head.i == node.i:
             return [], None
         if dep in {"advcl", "conj"} and node.tag_ == "VBG" and head.dep_ == "relcl":
             # "..., which has stretched ..., praising X": skip the relative clause
@@ -175,7 +175,8 @@ def _inherited_subjects(verb: Token) -> tuple[list[Token], Token | None]:
             return expand_conj(head), head
         if dep == "acl" and node.tag_ == "VBG":  # "Russia, accusing X of ...": participle
             return expand_conj(head), head
-        if dep in {"conj", "xcomp", "advcl"} or (dep == "acl" and head.pos_ in {"NOUN", "PROPN"}):
+        linked = dep in {"conj", "xcomp", "advcl", "acomp"}
+        if linked or (dep == "acl" and head.pos_ in {"NOUN", "PROPN"}):
             subjects, _ = _own_subjects(head)
             if subjects:
                 return subjects, head
@@ -242,4 +243,6 @@ def sentence_clauses(sent: Span) -> list[Clause]:
     for token in sent:
         if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
             clauses.append(verbal_clause(token))
+        elif token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children):
+            clauses.append(verbal_clause(token))  # "Italy is ready to contribute troops"
     return clauses

@@ -242,13 +242,23 @@ class EventCoder:
             return False
         if pattern.objects and not pattern.objects & objects:
             return False
-        return not pattern.xcomp or (
-            clause.xcomp is not None and clause.xcomp.lemma_.lower() in pattern.xcomp
-        )
+        if not pattern.xcomp:
+            return True
+        if clause.xcomp is None:
+            return False
+        return "*" in pattern.xcomp or clause.xcomp.lemma_.lower() in pattern.xcomp
 
-    def match_pattern(self, clause: Clause) -> Pattern | None:
-        """Return the most specific pattern whose constraints the clause meets."""
-        index = self.lexicon.by_noun if clause.kind == "nominal" else self.lexicon.by_verb
+    def match_pattern(self, clause: Clause, *, fallback: bool = False) -> Pattern | None:
+        """Return the most specific pattern whose constraints the clause meets.
+
+        fallback: use the patterns kept for sentences that code nothing else ("X said ...")
+        """
+        if fallback:
+            index = self.lexicon.fallback
+        elif clause.kind == "nominal":
+            index = self.lexicon.by_noun
+        else:
+            index = self.lexicon.by_verb
         candidates = index.get(clause.lemma, [])
         if not candidates:
             return None
@@ -265,7 +275,7 @@ class EventCoder:
             return sources
         node = clause.predicate
         for _ in range(3):  # "X said it would..." falls back to the controlling clause's subject
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
             if node.pos_ in {"VERB", "AUX"}:
@@ -276,6 +286,8 @@ class EventCoder:
 
     def _code(self, pattern: Pattern, clause: Clause, negated: bool, mood: str) -> str:
         code = pattern.negated_code if negated and pattern.negated_code else pattern.code
+        if negated and not pattern.negated_code and _refuses(clause):
+            code = self._refusal(code) or code
         if mood == "intended" and pattern.modality != "intended":
             mapped = self.lexicon.intent_map.get(code) or self.lexicon.intent_map.get(code[:2])
             threat = mapped is not None and mapped.startswith("13")
@@ -283,11 +295,16 @@ class EventCoder:
                 code = mapped
         return code
 
+    def _refusal(self, code: str) -> str | None:
+        """Return the refusal code of a negated concession ("will not lift the ban": 1244)."""
+        refusals = self.lexicon.negation_map
+        return refusals.get(code) or refusals.get(code[:3]) or refusals.get(code[:2])
+
     def _threatened(self, clause: Clause) -> bool:
         """Return True when an announced act hangs from a threat verb ("vowed to strike")."""
         node = clause.predicate
         for _ in range(3):
-            if node.head is node:
+            if node.head.i == node.i:
                 return False
             node = node.head
             if node.lemma_.lower() in self.lexicon.threat_verbs:
@@ -312,10 +329,15 @@ class EventCoder:
         return []
 
     def match_clause(
-        self, clause: Clause, index: MentionIndex, history: list[Match] | None = None
+        self,
+        clause: Clause,
+        index: MentionIndex,
+        history: list[Match] | None = None,
+        *,
+        fallback: bool = False,
     ) -> Match | None:
         """Match one clause to a pattern and its actors, or return None."""
-        pattern = self.match_pattern(clause)
+        pattern = self.match_pattern(clause, fallback=fallback)
         if pattern is None:
             return None
         if pattern.inverse:
@@ -334,6 +356,13 @@ class EventCoder:
         negated = is_negated(clause)
         mood = modality(clause, self.lexicon, pattern_modality=pattern.modality)
         code = self._code(pattern, clause, negated, mood)
+        if (
+            negated
+            and not pattern.negated_code
+            and _refuses(clause)
+            and self._refusal(pattern.code)
+        ):
+            negated = False  # a refusal is an event of its own (CAMEO 12), not a negation
         trigger = [clause.predicate] + [
             t for t in clause.predicate.children if t.dep_ == "prt" and t.lower_ in pattern.particle
         ]
@@ -366,6 +395,12 @@ class EventCoder:
             matches.append(match)
         contents = self._complements(matches)
         matches = [m for m in matches if m.clause.predicate.i not in contents]
+        if not matches:  # a bare statement: "X told Y ...", coded only when nothing else is
+            for clause in clauses:
+                match = self.match_clause(clause, index, history, fallback=True)
+                if match is not None and (match.targets or not self.require_actors):
+                    matches.append(match)
+                    break
         used = {t.i for m in matches for t in m.trigger}
         for token in sent:
             if (
@@ -548,8 +583,28 @@ class EventCoder:
         base = 0.6 + 0.05 * min(match.pattern.specificity, 4)
         if match.modality != "asserted":
             base -= 0.05
+        base -= 0.04 * min(_embedding(match.clause.predicate), 3)  # main clauses are surer
         actor_conf = min(source.actor.confidence, target.actor.confidence)
         return round(max(0.05, min(0.99, base * (0.5 + 0.5 * actor_conf))), 3)
+
+
+REFUSAL_AUX = frozenset({"will", "would", "shall", "'ll", "wo", "can", "ca", "cannot"})
+
+
+def _refuses(clause: Clause) -> bool:
+    """Return True for a negated future or ability ("will not lift", "won't release", "cannot
+    accept"): a refusal, unlike a past non-event ("did not lift")."""
+    return any(c.lower_ in REFUSAL_AUX for c in clause.predicate.children if c.dep_ == "aux")
+
+
+def _embedding(token: Token) -> int:
+    """Count the clause boundaries between a predicate and its sentence's root."""
+    depth = 0
+    while token.head.i != token.i:
+        if token.dep_ not in {"conj", "xcomp", "aux", "prt"}:
+            depth += 1
+        token = token.head
+    return depth
 
 
 def _clause_text(clause: Clause) -> str:

@@ -51,6 +51,7 @@ class PatternSpec(BaseModel):
     modality: str | None = None
     passive_by: bool = True
     inverse: bool = False
+    fallback: bool = False
     note: str | None = None
 
     @field_validator("verbs", "nouns", "object", "prep", "particle", "xcomp", mode="before")
@@ -84,6 +85,7 @@ class Pattern:
     modality: str | None
     source_file: str
     inverse: bool = False
+    fallback: bool = False
 
     @property
     def specificity(self) -> int:
@@ -111,12 +113,18 @@ class Lexicon:
     implied_event_verbs: frozenset[str] = frozenset()
     threat_verbs: frozenset[str] = frozenset()
     reciprocal_verbs: frozenset[str] = frozenset()
+    negation_map: dict[str, str] = field(default_factory=dict)
+    fallback: dict[str, list[Pattern]] = field(default_factory=lambda: defaultdict(list))
     anaphoric_nouns: frozenset[str] = frozenset()
     anaphoric_determiners: frozenset[str] = frozenset()
     violent_roots: frozenset[str] = frozenset()
 
     def add(self, pattern: Pattern) -> None:
         self.patterns.append(pattern)
+        if pattern.fallback:  # used only when nothing else in the sentence is coded
+            for verb in pattern.verbs:
+                self.fallback[verb].append(pattern)
+            return
         for verb in pattern.verbs:
             self.by_verb[verb].append(pattern)
         for noun in pattern.nouns:
@@ -178,6 +186,7 @@ def _compile(spec: PatternSpec, classes: dict[str, frozenset[str]], path: str) -
         modality=spec.modality,
         source_file=path,
         inverse=spec.inverse,
+        fallback=spec.fallback,
     )
 
 
@@ -248,3 +257,5 @@ def _load_settings(lexicon: Lexicon, data: dict) -> None:
     lexicon.anaphoric_determiners |= _words(data, "anaphoric_determiners")
     lexicon.violent_roots |= _words(data, "violent_roots")
     lexicon.intent_map.update({str(k): str(v) for k, v in (data.get("intent_map") or {}).items()})
+    negations = data.get("negation_map") or {}
+    lexicon.negation_map.update({str(k): str(v) for k, v in negations.items()})

@@ -38,7 +38,7 @@ def _governors(token: Token, limit: int = 4) -> list[Token]:
     chain = []
     node = token
     for _ in range(limit):
-        if node.head is node or node.dep_ not in {"xcomp", "ccomp", "advcl", "conj", "relcl"}:
+        if node.head.i == node.i or node.dep_ not in {"xcomp", "ccomp", "advcl", "conj", "relcl"}:
             break
         node = node.head
         chain.append(node)
