@@ -46,42 +46,8 @@ OUT = ROOT / "src" / "realpolitik" / "actors" / "data"
 MIN_CITY_POPULATION = 100_000
 CITY_DOMINANCE = 3.0  # a shared city name goes to a country only if it is this much larger
 
-GENERIC_NAME_WORDS = frozenset(
-    {
-        "republic",
-        "of",
-        "the",
-        "and",
-        "democratic",
-        "people's",
-        "islamic",
-        "state",
-        "kingdom",
-        "united",
-        "federal",
-        "socialist",
-        "union",
-        "federation",
-        "commonwealth",
-        "arab",
-        "plurinational",
-        "bolivarian",
-        "oriental",
-        "cooperative",
-        "independent",
-        "grand",
-        "duchy",
-        "principality",
-        "sultanate",
-        "territory",
-        "islands",
-        "island",
-    }
-)
 MAX_AGENT_WORDS = 4
 ALT_NAME = re.compile(r"[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}")
-LEGACY_CODES = {"KSV": "XKX", "ROM": "ROU", "TMP": "TLS", "MTN": "MNE", "ZAR": "COD"}
-TRANSNATIONAL_PREFIXES = ("IMG", "IGO", "NGO", "NGM", "MNC")
 THE_NAME = re.compile(r"(Republic|Kingdom|United|Federal|Democratic|Islamic|State|People)\S* \S")
 PAREN = re.compile(r"\s*\([^)]*\)")
 
@@ -95,6 +61,13 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def read_yaml(name: str) -> dict:
     """Return a curated YAML file as a dict."""
     return yaml.safe_load((CURATED / name).read_text(encoding="utf-8")) or {}
+
+
+_WORDS = yaml.safe_load((CURATED / "build.yaml").read_text(encoding="utf-8"))
+GENERIC_NAME_WORDS = frozenset(_WORDS["generic_name_words"])
+TITLE_WORDS = frozenset(_WORDS["title_words"])
+LEGACY_CODES: dict[str, str] = _WORDS["legacy_codes"]
+TRANSNATIONAL_PREFIXES = tuple(_WORDS["transnational_prefixes"])
 
 
 def write_tsv(
@@ -318,36 +291,6 @@ def _ascii(text: str) -> str:
 
 PHOENIX_SNAPSHOT = "2014-06-30"  # open ">date" ranges mean "in office at the file's last update"
 PHOENIX_SINCE = "1990-01-01"  # people whose every state role ended before this are left out
-TITLE_WORDS = frozenset(
-    {
-        "president",
-        "minister",
-        "ministers",
-        "prime",
-        "foreign",
-        "ambassador",
-        "secretary",
-        "general",
-        "king",
-        "queen",
-        "prince",
-        "chairman",
-        "leader",
-        "former",
-        "premier",
-        "deputy",
-        "vice",
-        "sheikh",
-        "mr",
-        "mrs",
-        "dr",
-        "the",
-        "of",
-        "spokesman",
-        "envoy",
-        "governor",
-    }
-)
 PLACE_NAME = re.compile(r"[A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+){0,2}")
 
 

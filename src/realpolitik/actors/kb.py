@@ -24,36 +24,6 @@ logger = logging.getLogger(__name__)
 
 KINDS = ("country", "demonym", "capital", "metonym", "city", "person", "igo", "group", "agent")
 PLACE_KINDS = frozenset({"country", "demonym", "capital", "metonym", "city"})
-TRANSNATIONAL = ("IGO", "NGO", "IMG", "MNC", "NGM", "INT", "PKO", "UIS")
-REGIONS = frozenset(
-    {
-        "AFR",
-        "ASA",
-        "BLK",
-        "CRB",
-        "CAU",
-        "CFR",
-        "CAS",
-        "CEU",
-        "EIN",
-        "EAF",
-        "EEU",
-        "EUR",
-        "LAM",
-        "MEA",
-        "MDT",
-        "NAF",
-        "NMR",
-        "PGS",
-        "SCN",
-        "SAM",
-        "SAS",
-        "SEA",
-        "SAF",
-        "WAF",
-        "WST",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +103,8 @@ class KnowledgeBase:
         self.orgs_by_code: dict[str, str] = {}
         self.surnames: dict[str, list[Entry]] = defaultdict(list)
         self.tokens: dict[str, list[str]] = {}
+        self.transnational: frozenset[str] = frozenset()
+        self.regions: frozenset[str] = frozenset()
         self._curated_orgs: set[str] = set()
 
     # --- building -------------------------------------------------------------------------
@@ -211,7 +183,7 @@ class KnowledgeBase:
                 if code[:n] in self.orgs_by_code:
                     org = self.orgs_by_code[code[:n]]
                     return None, org, code[n : n + 3] or None
-        if org is None and (head in TRANSNATIONAL or head in REGIONS):
+        if org is None and (head in self.transnational or head in self.regions):
             org = code
         return None, org, None
 
@@ -298,6 +270,9 @@ def load_kb(
     def rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
         return read_table(name, path=data / name if data else None)
 
+    codes = cameo_codes()
+    kb.transnational, kb.regions = codes["transnational"], codes["regions"]
+
     _load_countries(kb, rows)
     _load_igos(kb, rows)
     _load_people(kb, rows)
@@ -309,6 +284,22 @@ def load_kb(
         load_actor_file(kb, Path(path), snapshot=settings.actor_petrarch_snapshot)
     logger.debug("actor knowledge base: %d entries, %d aliases", len(kb), len(kb.aliases))
     return kb
+
+
+def cameo_codes() -> dict[str, frozenset[str]]:
+    """Return the CAMEO code sets of data/lexicon.yaml: transnational prefixes and regions.
+
+    Raises: SettingsError E002 when the lexicon lacks them.
+    """
+    from realpolitik.actors.resolve import load_lexicon
+
+    lexicon = load_lexicon()
+    try:
+        return {k: frozenset(lexicon["cameo"][k]) for k in ("transnational", "regions")}
+    except (KeyError, TypeError) as exc:
+        raise SettingsError(
+            Errors.E002.format(path="actors/data/lexicon.yaml", line=1, detail=f"cameo: {exc}")
+        ) from exc
 
 
 def _load_countries(kb: KnowledgeBase, rows: Rows) -> None:
@@ -394,7 +385,7 @@ def _load_people(kb: KnowledgeBase, rows: Rows) -> None:
 
 def _load_groups(kb: KnowledgeBase, rows: Rows) -> None:
     for _, row in rows("groups.tsv"):
-        if not row["country"] and row["code"][:3] in TRANSNATIONAL:
+        if not row["country"] and row["code"][:3] in kb.transnational:
             kb.orgs_by_code.setdefault(row["code"], row["name"])
         country, org, _ = kb.split_code(row["code"])
         entry = Entry(
