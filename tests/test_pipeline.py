@@ -23,12 +23,24 @@ def seed_events(pipeline, shared_dir):
     return article, pipeline(article)
 
 
-def test_pipeline_seed_has_the_expected_dyads(seed_events):
+@pytest.mark.parametrize(
+    "expected",
+    [
+        ("RUS", "CHN", "05"),  # voiced support for China; commended China's approach
+        ("RUS", "USA", "11"),  # accusing it of exacerbating tensions; condemned provocations
+        ("RUS", "NATO", "11"),  # criticized the framework as undermined by NATO
+        ("CHN", "TWN", "13"),  # integrating Taiwan, using force if necessary
+        ("TWN", "CHN", "12"),  # met with firm rejection from Taiwan
+        ("USA", "TWN", "07"),  # approving $567 million in defense aid
+        ("CHN", "USA", "11"),  # actions that have drawn Beijing's ire
+        ("CHN", "UKR", "02"),  # advocating a peace conference inviting Ukraine and Russia
+        ("BRA", "RUS", "02"),  # China, along with Brazil
+        ("UKR", "CHN", "12"),  # Zelenskiy has dismissed such proposals
+    ],
+)
+def test_pipeline_seed_has_the_expected_dyads(seed_events, expected):
     _, events = seed_events
-    found = triples(events)
-    assert ("RUS", "CHN", "05") in found
-    assert ("RUS", "USA", "11") in found
-    assert ("USA", "TWN", "07") in found
+    assert expected in triples(events)
 
 
 def test_pipeline_seed_aid_amount_and_no_event_from_dropped_lines(seed_events):

@@ -181,7 +181,14 @@ class EventCoder:
         return self._free_relative_targets(clause, index)
 
     def _free_relative_targets(self, clause: Clause, index: MentionIndex) -> list:
-        """Read "condemned what he described as provocations by X": the target is X."""
+        """Read "condemned what he described as provocations by X" and "criticized the framework
+        as being undermined by X": the target is X."""
+        for verb in clause.preps.get("as", []):
+            if verb.pos_ in {"VERB", "AUX"}:
+                agents = [p for a in verb.children if a.dep_ == "agent" for p in _pobj_list(a)]
+                found = self._side(agents, index)
+                if found:
+                    return found
         for child in clause.predicate.children:
             if child.dep_ == "ccomp" and any(t.lower_ == "what" for t in child.children):
                 for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ == "as"):
@@ -213,7 +220,7 @@ class EventCoder:
         for obj in clause.objects:
             experiencers += [c for c in obj.children if c.dep_ == "poss"]
         for prep in ("from", "in", "among", "of"):
-            experiencers += clause.preps.get(prep, [])
+            experiencers += clause.prep_objects(prep)
         undergoers = clause.objects if clause.passive else clause.subjects
         return self._side(experiencers, index), self._side(undergoers, index)
 
@@ -274,7 +281,7 @@ class EventCoder:
         if sources or clause.kind == "nominal":
             return sources
         node = clause.predicate
-        for _ in range(3):  # "X said it would..." falls back to the controlling clause's subject
+        for _ in range(5):  # "X said it would..." falls back to the controlling clause's subject
             if node.head.i == node.i:
                 break
             node = node.head
@@ -288,10 +295,13 @@ class EventCoder:
         code = pattern.negated_code if negated and pattern.negated_code else pattern.code
         if negated and not pattern.negated_code and _refuses(clause):
             code = self._refusal(code) or code
-        if mood == "intended" and pattern.modality != "intended":
+        if mood in {"intended", "hypothetical"} and pattern.modality != "intended":
             mapped = self.lexicon.intent_map.get(code) or self.lexicon.intent_map.get(code[:2])
             threat = mapped is not None and mapped.startswith("13")
-            if mapped and (not threat or self._threatened(clause)):
+            conditional = mood == "hypothetical" and _conditional(clause)
+            if threat and (conditional or self._threatened(clause)):
+                code = mapped  # "using force if necessary", "vowed to strike": a threat
+            elif mapped and not threat and mood == "intended":
                 code = mapped
         return code
 
@@ -312,13 +322,15 @@ class EventCoder:
         return False
 
     def _antecedent_agents(self, nouns: list[Token], sources: list, history: list[Match]) -> list:
-        """Resolve "rejected such proposals" / "condemned the decision" to an earlier source."""
-        anaphors = [
-            t
-            for t in nouns
-            if t.lemma_.lower() in self.lexicon.anaphoric_nouns
-            and any(c.lower_ in self.lexicon.anaphoric_determiners for c in t.children)
-        ]
+        """Resolve "rejected such proposals" / "condemned the decision" / "actions that drew
+        criticism" to the source of the most recent earlier event."""
+        anaphors = []
+        for token in nouns:
+            relative = token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl"
+            noun = token.head.head if relative else token
+            determined = any(c.lower_ in self.lexicon.anaphoric_determiners for c in noun.children)
+            if noun.lemma_.lower() in self.lexicon.anaphoric_nouns and (determined or relative):
+                anaphors.append(noun)
         if not anaphors:
             return []
         keys = {_actor_key(m) for m in sources}
@@ -349,7 +361,10 @@ class EventCoder:
             inner = verbal_clause(clause.xcomp)
             targets = self._targets(inner, pattern, index) or self._side(inner.objects, index)
         if not targets and clause.predicate.dep_ == "advcl" and clause.predicate.tag_ == "VBG":
-            targets = self._governing_recipients(clause.predicate.head, index)
+            governor = clause.predicate.head  # "integrating Taiwan ..., using force"
+            targets = self._governing_recipients(governor, index) or self._side(
+                [c for c in governor.children if c.dep_ == "dobj"], index
+            )
         if not targets and history:
             anaphors = clause.objects if not pattern.inverse or clause.passive else clause.subjects
             targets = self._antecedent_agents(anaphors, sources, history)
@@ -385,7 +400,8 @@ class EventCoder:
                 inner = by_verb.get(clause.xcomp.i)
                 if inner is not None and self.match_pattern(inner) is not None:
                     continue  # "pledged to send aid": code the complement as an intention
-            match = self.match_clause(clause, index, history)
+            context = (history or []) + [m for m in matches if m.sources]
+            match = self.match_clause(clause, index, context)
             if match is None:
                 continue
             if clause.xcomp is not None and match.pattern.xcomp:
@@ -586,6 +602,21 @@ class EventCoder:
         base -= 0.04 * min(_embedding(match.clause.predicate), 3)  # main clauses are surer
         actor_conf = min(source.actor.confidence, target.actor.confidence)
         return round(max(0.05, min(0.99, base * (0.5 + 0.5 * actor_conf))), 3)
+
+
+def _conditional(clause: Clause) -> bool:
+    """Return True when force is announced on a condition ("using force if necessary",
+    "would strike if attacked"): CAMEO codes that as a threat, unlike mere speculation."""
+    conditions = (
+        c for c in clause.predicate.children if c.dep_ in {"advcl", "advmod", "acomp", "dep"}
+    )
+    return any(
+        m.dep_ == "mark" and m.lower_ in {"if", "unless"} for c in conditions for m in c.children
+    )
+
+
+def _pobj_list(prep: Token) -> list[Token]:
+    return [n for c in prep.children if c.dep_ == "pobj" for n in expand_conj(c)]
 
 
 REFUSAL_AUX = frozenset({"will", "would", "shall", "'ll", "wo", "can", "ca", "cannot"})

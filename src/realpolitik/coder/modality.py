@@ -57,6 +57,9 @@ def modality(clause: Clause, lexicon: Lexicon, *, pattern_modality: str | None =
         return "hypothetical"
     if any(_marks(gov) & {"if", "unless"} for gov in _governors(predicate)):
         return "hypothetical"
+    conditions = [c for c in predicate.children if c.dep_ in {"advcl", "advmod", "acomp", "dep"}]
+    if any(_marks(c) & {"if", "unless"} for c in conditions):  # "using force if necessary"
+        return "hypothetical"
     aux = _aux_words(predicate)
     head_lemma = predicate.head.lemma_.lower()
     speech_parent = predicate.dep_ == "ccomp" and head_lemma in lexicon.speech_verbs
