@@ -343,3 +343,12 @@ def test_actors_igo_heads_and_owned_groups() -> None:
     assert (m.kind, m.actor.code, m.actor.org, m.actor.country) == ("person", "IGOUNO", "UN", None)
     m, _ = find("Yemen's Houthi rebels seized a ship.", "Yemen's Houthi rebels")
     assert (m.actor.code, m.actor.country) == ("YEMREB", "YEM")
+
+
+def test_actors_regions_are_actors_or_places() -> None:
+    m, _ = find("Europe condemned the coup.", "Europe")
+    assert (m.kind, m.actor.code, m.actor.org) == ("igo", "EUR", "Europe")
+    m, _ = find("Floods hit towns in West Africa.", "West Africa")
+    assert (m.kind, m.actor.code) == ("city", "WAF")
+    m, _ = find("Former Soviet leader Mikhail Gorbachev died.", "Soviet leader Mikhail Gorbachev")
+    assert m.actor.name == "Mikhail Gorbachev"

@@ -350,7 +350,10 @@ class ActorResolver:
             actor = self._modifier_actor(doc, mod, text, agents)
             kind = "agent" if agents and mod.kind not in ("igo", "group") else mod.kind
             head_hit = agents[-1] if agents else mod
-            if kind in ("capital", "city") and not agents and self._locative(doc, start, end):
+            place = kind in ("capital", "city") or (
+                kind == "igo" and mod.entry.code in self.kb.regions
+            )
+            if place and not agents and self._locative(doc, start, end):
                 kind = "city"
         else:
             role = agents[0].entry.role if agents else None
