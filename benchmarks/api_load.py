@@ -1,10 +1,11 @@
 """Bounded loopback load on the HTTP API over a large synthetic store.
 
-Builds (or reuses) a store of synthetic events written through the store's own write API,
-starts ``realpolitik serve`` on 127.0.0.1 with a free port in a subprocess, then sends a fixed
-number of requests per endpoint from a small thread pool, each phase also capped in seconds.
-Prints requests/s and p50/p99 latency for ``/api/events`` and a dyad series, and the count
-of 5xx answers (which must be zero). Only the loopback address is ever contacted.
+Builds (or reuses) a store with the store's own benchmark generator (``benchmarks/store.py``:
+Zipf-skewed dyads among 200 actors over ten years, written through ``Store.write``), starts
+``realpolitik serve`` on 127.0.0.1 with a free port in a subprocess, then sends a fixed number
+of requests per endpoint from a small thread pool, each phase also capped in seconds. Prints
+requests/s and p50/p99 latency for ``/api/events`` and a dyad series, and the count of 5xx
+answers (which must be zero). Only the loopback address is ever contacted.
 
     python benchmarks/api_load.py                       # 1,000,000 events, 2,000 requests each
     python benchmarks/api_load.py --events 50000 --requests 300 --db /tmp/small.db
@@ -13,6 +14,7 @@ of 5xx answers (which must be zero). Only the loopback address is ever contacted
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -23,109 +25,58 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx2
 
-from realpolitik.models import Actor, Article, Event, Evidence
-from realpolitik.ontology import load_ontology
 from realpolitik.store import open_store
 
-RESULTS = Path(__file__).resolve().parent / "results"
-
-# Actor keys of the synthetic world: countries, then organisations.
-COUNTRIES = (
-    "RUS", "CHN", "USA", "GBR", "FRA", "DEU", "IRN", "UKR", "TWN", "IND", "JPN", "KOR", "PRK",
-    "ISR", "PSE", "SYR", "TUR", "SAU", "EGY", "BRA", "ZAF", "NGA", "PAK", "AFG", "VNM", "PHL",
-    "AUS", "CAN", "MEX", "POL",
-)
-ORGS = ("NATO", "EU", "UN", "ASEAN")
-VERBS = {
-    "01": "made a statement about", "02": "appealed to", "03": "pledged to work with",
-    "04": "held talks with", "05": "praised", "06": "agreed to cooperate with",
-    "07": "sent aid to", "08": "yielded to", "09": "opened an inquiry into",
-    "10": "demanded action from", "11": "criticized", "12": "rejected", "13": "threatened",
-    "14": "protested against", "15": "massed troops near", "16": "cut ties with",
-    "17": "imposed sanctions on", "18": "attacked", "19": "fought", "20": "bombarded",
-}
-EVENTS_PER_ARTICLE = 5
-FIRST_DAY = 17897  # 2019-01-01 as days since 1970-01-01
-DAYS = 6 * 365
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
 
 
-def _actor(key: str) -> Actor:
-    if key in ORGS:
-        return Actor(text=key, name=key, code="IGO" + key, org=key)
-    return Actor(text=key, name=key, code=key + "GOV", country=key, role="GOV")
+def store_benchmark() -> ModuleType:
+    """Import the store's benchmark module (its synthetic generator and ``fill``)."""
+    spec = importlib.util.spec_from_file_location("store_benchmark", HERE / "store.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _pairs(rng: random.Random) -> list[tuple[str, str]]:
-    """Return dyads in a skewed order: early ones are drawn far more often (Zipf-like)."""
-    keys = list(COUNTRIES + ORGS)
-    pairs = [(a, b) for a in keys for b in keys if a != b]
-    rng.shuffle(pairs)
-    pairs.remove(("RUS", "CHN"))
-    return [("RUS", "CHN"), *pairs]
-
-
-def synthetic_articles(n_events: int, *, seed: int = 7) -> Iterator[tuple[Article, list[Event]]]:
-    """Yield articles with EVENTS_PER_ARTICLE synthetic events each, ``n_events`` in all."""
-    import datetime as dt
-
-    rng = random.Random(seed)
-    pairs = _pairs(rng)
-    weights = [1 / (i + 1) for i in range(len(pairs))]
-    codes = [c for c in load_ontology() if c.level <= 2 and c.goldstein is not None]
-    actors = {k: _actor(k) for k in COUNTRIES + ORGS}
-    for number in range(n_events // EVENTS_PER_ARTICLE):
-        day = (dt.date(1970, 1, 1) + dt.timedelta(days=FIRST_DAY + rng.randrange(DAYS))).isoformat()
-        doc_id = f"syn-{number:07d}"
-        sentences: list[str] = []
-        events: list[Event] = []
-        offset = 0
-        for index, (a, b) in enumerate(rng.choices(pairs, weights, k=EVENTS_PER_ARTICLE)):
-            code = rng.choice(codes)
-            verb = VERBS[code.root]
-            sentence = f"{a} {verb} {b} on day {day}."
-            start = offset
-            target_at = start + len(a) + len(verb) + 2
-            events.append(Event(
-                event_id=Event.make_id(doc_id, index, a, b, code.code), doc_id=doc_id, date=day,
-                sentence_index=index, sentence=sentence, span=[start, start + len(sentence)],
-                source=actors[a], target=actors[b], cameo=code.code, root=code.root,
-                quad_class=code.quad_class, goldstein=code.goldstein, plover=code.plover_event,
-                confidence=0.9,
-                evidence=Evidence(
-                    pattern=f"synthetic.{code.root}", trigger=verb,
-                    trigger_span=[start + len(a) + 1, start + len(a) + 1 + len(verb)],
-                    source_span=[start, start + len(a)],
-                    target_span=[target_at, target_at + len(b)],
-                ),
-            ))
-            sentences.append(sentence)
-            offset += len(sentence) + 1
-        text = " ".join(sentences)
-        title = f"Synthetic {number}"
-        article = Article(id=doc_id, text=text, date=day, title=title, source="bench")
-        yield article, events
-
-
-def build_store(path: Path, n_events: int, *, batch: int = 2000) -> float:
+def build_store(path: Path, n_events: int) -> float:
     """Write ``n_events`` synthetic events into a new store at ``path``; return seconds taken."""
     started = time.perf_counter()
     with open_store(str(path)) as store:
-        chunk: list[tuple[Article, list[Event]]] = []
-        for pair in synthetic_articles(n_events):
-            chunk.append(pair)
-            if len(chunk) == batch:
-                store.write(chunk, coder_version="bench")
-                chunk = []
-        if chunk:
-            store.write(chunk, coder_version="bench")
+        store_benchmark().fill(store, n_events, batch_articles=1000,
+                               report_every=max(n_events // 10, 1))
     return time.perf_counter() - started
+
+
+@dataclass
+class Targets:
+    """What the load asks about: the busiest dyads and actors of the store."""
+
+    dyads: list[tuple[str, str]]
+    actors: list[str]
+    years: tuple[int, int]
+
+    @classmethod
+    def of(cls, db: Path) -> Targets:
+        """Read the busiest dyads and actors and the span of years from the aggregates."""
+        with open_store(str(db), readonly=True) as store:
+            query = store.backend.query
+            dyads = query("SELECT source, target, SUM(n_events) FROM dyad_year "
+                          "GROUP BY source, target ORDER BY 3 DESC LIMIT 5")
+            actors = query("SELECT source, SUM(n_events) FROM dyad_year "
+                           "GROUP BY source ORDER BY 2 DESC LIMIT 12")
+            first, last = query("SELECT MIN(period), MAX(period) FROM dyad_year")[0]
+        return cls([(a, b) for a, b, _ in dyads], [a for a, _ in actors],
+                   (int(first), int(last)))
 
 
 def free_port() -> int:
@@ -196,27 +147,34 @@ def run_phase(
     }
 
 
-def events_url(rng: random.Random) -> str:
-    """Return a realistic /api/events request: a filter mix a dashboard user would send."""
-    key = rng.choice(COUNTRIES[:12])
-    year = rng.randrange(2019, 2025)
-    kinds = [
-        "/api/events?limit=50",
-        f"/api/events?actor={key}&limit=50",
-        "/api/events?dyad=RUS,CHN&limit=50",
-        f"/api/events?quad_class={rng.randint(1, 4)}&since={year}-01-01&until={year}-06-30",
-        f"/api/events?root={rng.randint(1, 20):02d}&limit=50",
-        f"/api/events?actor={key}&since={year}-03&until={year}-04&limit=100",
-    ]
-    return rng.choice(kinds)
+def events_url(targets: Targets) -> Callable[[random.Random], str]:
+    """Return a maker of realistic /api/events requests: a dashboard user's filter mix."""
+
+    def make(rng: random.Random) -> str:
+        key = rng.choice(targets.actors)
+        a, b = targets.dyads[0]
+        year = rng.randint(*targets.years)
+        kinds = [
+            "/api/events?limit=50",
+            f"/api/events?actor={key}&limit=50",
+            f"/api/events?dyad={a},{b}&limit=50",
+            f"/api/events?quad_class={rng.randint(1, 4)}&since={year}-01-01&until={year}-06-30",
+            f"/api/events?root={rng.choice(['01', '03', '04', '05', '11', '19'])}&limit=50",
+            f"/api/events?actor={key}&since={year}-03&until={year}-04&limit=100",
+        ]
+        return rng.choice(kinds)
+
+    return make
 
 
-def series_url(rng: random.Random) -> str:
-    """Return a dyad-series request over one of the busier pairs."""
-    pairs = [("RUS", "CHN"), ("CHN", "RUS"), ("USA", "CHN"), ("RUS", "UKR"), ("USA", "TWN")]
-    a, b = rng.choice(pairs)
-    freq = rng.choice(["month", "week"])
-    return f"/api/dyads/{a}/{b}/series?freq={freq}"
+def series_url(targets: Targets) -> Callable[[random.Random], str]:
+    """Return a maker of dyad-series requests over the busiest pairs, by month or week."""
+
+    def make(rng: random.Random) -> str:
+        a, b = rng.choice(targets.dyads)
+        return f"/api/dyads/{a}/{b}/series?freq={rng.choice(['month', 'week'])}"
+
+    return make
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -245,10 +203,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     try:
         with open_store(str(args.db), readonly=True) as store:
             stored = store.count("events")
+        targets = Targets.of(args.db)
         bounds = {"requests": args.requests, "seconds": args.seconds, "threads": args.threads}
         phases = {
-            "/api/events": run_phase(base, events_url, seed=1, **bounds),
-            "/api/dyads/{a}/{b}/series": run_phase(base, series_url, seed=2, **bounds),
+            "/api/events": run_phase(base, events_url(targets), seed=1, **bounds),
+            "/api/dyads/{a}/{b}/series": run_phase(base, series_url(targets), seed=2, **bounds),
         }
     finally:
         server.terminate()
@@ -256,7 +215,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if tmp:
             tmp.cleanup()
     result = {"events_stored": stored, "build_seconds": build_seconds, "threads": args.threads,
-              "cpus": os.cpu_count(), "phases": phases}
+              "cpus": os.cpu_count(), "busiest_dyads": targets.dyads, "phases": phases}
     for name, figures in phases.items():
         print(f"{name:28s} {figures['requests']:6d} req  {figures['requests_per_s']:7.1f} req/s  "
               f"p50 {figures['p50_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms  "

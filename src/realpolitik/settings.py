@@ -214,6 +214,6 @@ class Settings(BaseSettings):
         "swagger-ui-dist); default: the checkout beside the package, then the working directory.",
     )
     api_query_ms: int = Field(
-        3000, ge=1, description="Longest an API request may spend in one SQLite query before it "
-        "is stopped with error E612."
+        3000, ge=1, description="Time budget of one API request's database reads, in ms; a "
+        "query still running past it is stopped with error E612."
     )

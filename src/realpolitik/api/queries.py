@@ -161,9 +161,9 @@ def event_by_id(store: Store, event_id: str) -> dict[str, Any] | None:
 
 
 def actor_keys(store: Store) -> dict[str, int]:
-    """Return every actor key in the dyad aggregates with its event count (as either side)."""
+    """Return every actor key in the all-time dyad totals with its event count (either side)."""
     counts: dict[str, int] = {}
-    sql = "SELECT {side}, SUM(n_events) FROM dyad_year GROUP BY {side}"
+    sql = "SELECT {side}, SUM(n_events) FROM dyad_all GROUP BY {side}"
     for side in ("source", "target"):
         for key, n in store.backend.query(sql.format(side=side)):
             counts[key] = counts.get(key, 0) + int(n)
@@ -172,24 +172,5 @@ def actor_keys(store: Store) -> dict[str, int]:
 
 def actor_exists(store: Store, key: str) -> bool:
     """Return True when ``key`` is either side of a stored dyad."""
-    sql = "SELECT 1 FROM dyad_year WHERE source = ? OR target = ? LIMIT 1"
+    sql = "SELECT 1 FROM dyad_all WHERE source = ? OR target = ? LIMIT 1"
     return bool(store.backend.query(sql, (key, key)))
-
-
-def actor_names(store: Store, keys: Sequence[str]) -> dict[str, str]:
-    """Return a display name per key, as coded for an actor with that key.
-
-    Prefers a mention coded without a role (the country or organisation itself).
-    """
-    sql = (
-        "SELECT source_name FROM events WHERE source_key = ? AND source_name IS NOT NULL{role} "
-        "LIMIT 1"
-    )
-    names: dict[str, str] = {}
-    for key in keys:
-        for role in (" AND source_role IS NULL", ""):
-            rows = store.backend.query(sql.format(role=role), (key,))
-            if rows:
-                names[key] = rows[0][0]
-                break
-    return names

@@ -3,7 +3,8 @@
 Requests run in a thread pool; each thread reads through its own read-only connection (opened
 on first use), so readers never wait on one another. The coding pipeline is loaded on the
 first ``POST /api/code`` and shared by all threads behind a lock (spaCy is not thread-safe).
-SQLite queries made inside :meth:`ApiState.reading` stop after ``settings.api_query_ms``.
+SQLite queries made inside :meth:`ApiState.reading` stop once ``settings.api_query_ms`` have
+passed since the block began.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from realpolitik.settings import Settings
 from realpolitik.store.store import Store, open_store
 
 if TYPE_CHECKING:
+    from realpolitik.actors import KnowledgeBase
     from realpolitik.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,8 @@ class ApiState:
         self._load_pipeline = load_pipeline
         self._pipeline: Pipeline | None = None
         self.pipeline_lock = threading.Lock()
+        self._kb: KnowledgeBase | None = None
+        self._kb_lock = threading.Lock()
         self._local = threading.local()
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
@@ -119,6 +123,19 @@ class ApiState:
             else:
                 self._pipeline = self._load_pipeline(self.settings)
         return self._pipeline
+
+    def actor_names(self, keys: list[str]) -> dict[str, str]:
+        """Return the canonical name of each key that is a country of the actor knowledge base.
+
+        The knowledge base is loaded on first use; organisation keys are their own names.
+        """
+        with self._kb_lock:
+            if self._kb is None:
+                from realpolitik.actors import load_kb
+
+                self._kb = load_kb(self.settings)
+        names = {key: self._kb.country_name(key) for key in keys}
+        return {key: name for key, name in names.items() if name}
 
     def close(self) -> None:
         """Close every store connection the app opened."""

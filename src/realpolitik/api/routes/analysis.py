@@ -106,7 +106,7 @@ def network(
     """
     with st.reading() as store:
         graph, blocs = _network(st, store, since, until, min_events, limit)
-        names = queries.actor_names(store, list(graph.nodes))
+    names = st.actor_names(list(graph.nodes))
     nodes = [
         {"id": n, "name": names.get(n), "volume": int(d.get("volume", 0)), "bloc": blocs.bloc_of(n)}
         for n, d in sorted(graph.nodes(data=True))

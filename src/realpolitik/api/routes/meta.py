@@ -39,7 +39,7 @@ def actors(
     q: Annotated[str | None, Query(description="Part of a key or name (case-insensitive).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
 ) -> dict[str, Any]:
-    """Return actors (key, name, events as either side), busiest first.
+    """Return actors (key, country name, events as either side), busiest first.
 
     Raises: E608 (search string too long).
     """
@@ -48,7 +48,7 @@ def actors(
         raise APIError(Errors.E608.format(detail=f"q: longer than {most} characters"))
     with st.reading() as store:
         counts = queries.actor_keys(store)
-        names = queries.actor_names(store, list(counts))
+    names = st.actor_names(list(counts))
     needle = (q or "").strip().lower()
     found = [
         {"key": key, "name": names.get(key), "events": n}
