@@ -8,8 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from tests.actors_helpers import SHARED, mentions, nlp
 
+from actors_helpers import SHARED, mentions, nlp
 from realpolitik.actors import ActorResolver, load_kb
 from realpolitik.actors.kb import TABLES, read_table
 from realpolitik.actors.names import alias_key, name_variants, plural, slug

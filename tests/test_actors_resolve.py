@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.actors_helpers import SHARED, find, mentions, resolver
+
+from actors_helpers import SHARED, find, mentions, resolver
 
 
 @pytest.mark.parametrize(
