@@ -247,11 +247,10 @@ def _dyad_table(frame: pd.DataFrame, *, title: str) -> None:
         "m.coop",
         "v.confl",
         "m.confl",
-        "Σ gold",
-        "mean gold",
+        "goldstein",
         "balance",
     ):
-        table.add_column(name, justify="left" if name == "period" else "right")
+        table.add_column(name, justify="left" if name == "period" else "right", no_wrap=True)
     for row in busy.itertuples(index=False):
         table.add_row(
             row.period,
@@ -260,7 +259,6 @@ def _dyad_table(frame: pd.DataFrame, *, title: str) -> None:
             str(row.material_coop),
             str(row.verbal_conflict),
             str(row.material_conflict),
-            _num(row.goldstein_sum),
             _num(row.goldstein_mean),
             _num(row.balance),
         )
