@@ -102,3 +102,26 @@ def test_pipeline_fatalities_from_casualty_clause(pipeline):
         "Israeli air strikes on Lebanon killed at least six civilians.", date="2024-10-01"
     )
     assert any(e.fatalities == 6 for e in events)
+
+
+def test_pipeline_location_has_country_and_coordinates(pipeline):
+    events = pipeline(
+        "Russian forces shelled Ukrainian positions near Kharkiv, killing at least six civilians.",
+        date="2024-05-13",
+    )
+    located = [e for e in events if e.location is not None]
+    assert located, events
+    place = located[0].location
+    assert place.name == "Kharkiv" and place.country == "UKR"
+    assert 49 < place.lat < 51 and 35 < place.lon < 37
+
+
+def test_pipeline_gazetteer_prefers_the_given_country():
+    from realpolitik.coder.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    assert len(gazetteer) > 5000
+    assert gazetteer.find("Paris").country == "FRA"
+    assert gazetteer.find("nowhere-at-all") is None
+    tripoli = gazetteer.find("Tripoli", country="LBN")
+    assert tripoli is None or tripoli.country == "LBN"

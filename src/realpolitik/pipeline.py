@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 from realpolitik.actors import ActorResolver
 from realpolitik.coder.engine import EventCoder, MentionIndex
 from realpolitik.coder.lexicon import load_lexicon
+from realpolitik.coder.places import Gazetteer
 from realpolitik.errors import RealpolitikError, Warnings
 from realpolitik.models import Article, Event
 from realpolitik.nlp import load_nlp
@@ -46,6 +47,7 @@ class Pipeline:
             self.ontology,
             min_confidence=self.settings.min_confidence,
             require_actors=self.settings.require_actors,
+            gazetteer=Gazetteer.load(),
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
 
@@ -53,7 +55,7 @@ class Pipeline:
         """Hash the lexicon and user files, so re-coding after a lexicon change is detectable."""
         digest = hashlib.sha1()
         data = resources.files("realpolitik.coder.data")
-        for name in ("verbs.yaml", "nouns.yaml", "modality.yaml", "attributes.yaml"):
+        for name in ("verbs.yaml", "nouns.yaml", "modality.yaml", "attributes.yaml", "places.tsv"):
             entry = data / name
             if entry.is_file():
                 digest.update(entry.read_bytes())

@@ -24,6 +24,7 @@ from realpolitik.coder.clauses import (
 )
 from realpolitik.coder.lexicon import DEFAULT_TARGET_PREPS, Lexicon, Pattern
 from realpolitik.coder.modality import is_negated, modality
+from realpolitik.coder.places import Gazetteer
 from realpolitik.models import Actor, Event, Evidence, Location
 from realpolitik.ontology import Ontology
 
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 ACTOR_CHILD_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "npadvmod"})
 PLACE_PREPS = frozenset({"in", "near", "at", "outside", "inside", "across", "off", "around"})
 PLACE_KINDS = frozenset({"city", "capital", "country", "place", "region"})
+PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
 RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
 # Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
 # by the United States", "waters around Taiwan", "cities in Ukraine".
@@ -100,7 +102,9 @@ class EventCoder:
         *,
         min_confidence: float = 0.0,
         require_actors: bool = True,
+        gazetteer: Gazetteer | None = None,
     ) -> None:
+        self.gazetteer = gazetteer
         self.lexicon = lexicon
         self.ontology = ontology
         self.min_confidence = min_confidence
@@ -582,16 +586,31 @@ class EventCoder:
         return events
 
     def _location(self, clause: Clause, sent: Span, index: MentionIndex) -> Location | None:
+        """Return where the clause's action took place: a place named after "in", "near"...,
+        with its country and, for a city found in the gazetteer, its coordinates."""
         for prep in PLACE_PREPS:
-            for token in clause.preps.get(prep, []):
+            for token in clause.prep_objects(prep):
                 mention = index.by_token.get(token.i)
                 if mention is not None and mention.actor.country:
-                    return Location(
-                        name=mention.actor.text,
-                        country=mention.actor.country,
-                        lat=getattr(mention, "lat", None),
-                        lon=getattr(mention, "lon", None),
+                    name, country = mention.actor.text, mention.actor.country
+                elif token.ent_type_ in PLACE_ENTITIES:
+                    name = next(
+                        (e.text for e in sent.ents if e.start <= token.i < e.end), token.text
                     )
+                    country = None
+                else:
+                    continue
+                place = self.gazetteer.find(name, country=country) if self.gazetteer else None
+                if place is not None and mention is not None and mention.kind == "country":
+                    place = None  # a country is not located by one of its cities' coordinates
+                if place is None and country is None:
+                    continue
+                return Location(
+                    name=name,
+                    country=country or place.country,
+                    lat=place.lat if place else None,
+                    lon=place.lon if place else None,
+                )
         return None
 
     @staticmethod
