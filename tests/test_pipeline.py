@@ -125,3 +125,15 @@ def test_pipeline_gazetteer_prefers_the_given_country():
     assert gazetteer.find("nowhere-at-all") is None
     tripoli = gazetteer.find("Tripoli", country="LBN")
     assert tripoli is None or tripoli.country == "LBN"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("The United States announced a new $275 million military aid package for Ukraine.", "072"),
+        ("Japan announced $150 million in humanitarian aid for Sudan.", "073"),
+    ],
+)
+def test_pipeline_announced_aid_is_coded_by_its_kind(pipeline, sentence, code):
+    events = pipeline(sentence, date="2024-11-20")
+    assert any(e.cameo == code and e.amount is not None for e in events), events

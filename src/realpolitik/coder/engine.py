@@ -238,12 +238,11 @@ class EventCoder:
         for obj in clause.objects:  # "a new package of military aid", "$567 million in aid"
             nodes = [obj] + [c for c in obj.children if c.dep_ in {"nummod", "quantmod"}]
             for node in nodes:
-                lemmas |= {
-                    c.lemma_.lower() for c in node.children if c.dep_ in {"compound", "amod"}
-                }
+                lemmas |= _modifier_lemmas(node)
                 for prep in (c for c in node.children if c.dep_ == "prep"):
                     if prep.lower_ in {"of", "in", "worth"}:
-                        lemmas |= {c.lemma_.lower() for c in prep.children if c.dep_ == "pobj"}
+                        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                            lemmas |= {pobj.lemma_.lower()} | _modifier_lemmas(pobj)
         return lemmas
 
     def _fits(self, clause: Clause, pattern: Pattern, objects: set[str]) -> bool:
@@ -621,6 +620,18 @@ class EventCoder:
         base -= 0.04 * min(_embedding(match.clause.predicate), 3)  # main clauses are surer
         actor_conf = min(source.actor.confidence, target.actor.confidence)
         return round(max(0.05, min(0.99, base * (0.5 + 0.5 * actor_conf))), 3)
+
+
+def _modifier_lemmas(noun: Token) -> set[str]:
+    """Return the lemmas of a noun's pre-modifiers, nested ones included ("military aid
+    package" gives aid and military)."""
+    out: set[str] = set()
+    stack = [c for c in noun.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+    while stack:
+        token = stack.pop()
+        out.add(token.lemma_.lower())
+        stack.extend(c for c in token.lefts if c.dep_ in {"compound", "amod", "nmod"})
+    return out
 
 
 def _conditional(clause: Clause) -> bool:
