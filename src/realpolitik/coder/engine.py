@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -566,8 +566,8 @@ class EventCoder:
                     sentence_index=sentence_index,
                     sentence=sent_text,
                     span=[sent.start_char, sent.start_char + len(sent_text)],
-                    source=_copy(source.actor),
-                    target=_copy(target.actor),
+                    source=replace(source.actor),
+                    target=replace(target.actor),
                     cameo=info.code,
                     root=info.root,
                     quad_class=info.quad_class,
@@ -699,18 +699,6 @@ def _placeholder(tokens: list[Token], predicate: Token) -> Placeholder:
 def _char_span(doc: Doc, mention) -> list[int]:  # noqa: ANN001
     span = doc[mention.start : mention.end]
     return [span.start_char, span.end_char]
-
-
-def _copy(actor: Actor) -> Actor:
-    return Actor(
-        text=actor.text,
-        name=actor.name,
-        code=actor.code,
-        country=actor.country,
-        org=actor.org,
-        role=actor.role,
-        confidence=actor.confidence,
-    )
 
 
 def _unique(mentions: list) -> list:
