@@ -24,6 +24,7 @@ import cProfile
 import io
 import json
 import logging
+import multiprocessing
 import os
 import pstats
 import resource
@@ -131,8 +132,11 @@ def timed(func: Callable[[], Any]) -> tuple[Any, float]:
     """Return func's result and its wall time in seconds (its CPU time goes to Clock.cpu)."""
     start, cpu = time.perf_counter(), cpu_seconds()
     result = func()
+    wall = time.perf_counter() - start
+    for child in multiprocessing.active_children():  # reap workers so their CPU time counts
+        child.join(timeout=10)
     Clock.cpu = cpu_seconds() - cpu
-    return result, time.perf_counter() - start
+    return result, wall
 
 
 def rates(n_articles: int, n_words: int, seconds: float, cpu: float | None = None) -> dict:
