@@ -125,3 +125,29 @@ def test_cli_demo_codes_the_samples(runner, tmp_path):
     assert "dyads" in result.stdout
     stored = realpolitik.open(str(tmp_path / "demo.db"))
     assert len(stored.events()) > 20
+
+
+def test_cli_code_with_a_user_lexicon_and_a_bad_one(runner, tmp_path):
+    user = tmp_path / "my_verbs.yaml"
+    user.write_text(
+        "# version: 1\n"
+        "patterns:\n"
+        "  - id: my_blockade_port\n"
+        '    code: "191"\n'
+        "    verbs: [blockade]\n"
+        "    object_class: port\n"
+        "    prep: [of]\n"
+        "noun_classes:\n"
+        "  port: [port, harbour, harbor]\n",
+        encoding="utf-8",
+    )
+    text = "Russia blockaded the Ukrainian port of Odesa."
+    result = runner.invoke(app, ["code", "-", "--lexicon", str(user)], input=text)
+    assert result.exit_code == 0, result.output
+    events = jsonl_events(result.stdout)
+    assert any(e["evidence"]["pattern"] == "my_blockade_port" for e in events)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('patterns:\n  - id: broken\n    code: "999"\n    verbs: [x]\n', encoding="utf-8")
+    result = runner.invoke(app, ["code", "-", "--lexicon", str(bad)], input=text)
+    assert result.exit_code != 0
+    assert "bad.yaml" in result.stderr and "E402" in result.stderr

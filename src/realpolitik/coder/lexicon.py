@@ -213,10 +213,10 @@ def load_lexicon(
             raise LexiconError(Errors.E002.format(path=extra, line=0, detail=exc)) from exc
     lexicon = Lexicon()
     seen: set[str] = set()
+    classes: dict[str, frozenset[str]] = {}  # built-in classes stay visible to user files
     for path, text in sources:
         data = _read_yaml(path, text)
         classes_file = data.get("noun_classes_file")
-        classes: dict[str, frozenset[str]] = {}
         if classes_file:
             classes_text = (base / classes_file).read_text("utf-8")
             classes = _noun_classes(_read_yaml(classes_file, classes_text), classes_file)
