@@ -137,3 +137,17 @@ def test_pipeline_gazetteer_prefers_the_given_country():
 def test_pipeline_announced_aid_is_coded_by_its_kind(pipeline, sentence, code):
     events = pipeline(sentence, date="2024-11-20")
     assert any(e.cameo == code and e.amount is not None for e in events), events
+
+
+def test_pipeline_two_processes_give_the_same_events_in_order(pipeline):
+    texts = [
+        "Russia condemned the United States over new sanctions.",
+        "The weather was mild.",
+        "France praised Germany for its support.",
+        "China fired missiles at Taiwan, killing two soldiers.",
+        "Egypt called on Israel to allow aid into Gaza.",
+    ]
+    articles = [Article(id=f"a{i}", text=t, date="2024-01-01") for i, t in enumerate(texts)]
+    one = [(a.id, [e.event_id for e in evs]) for a, evs in pipeline.pipe(articles, n_process=1)]
+    two = [(a.id, [e.event_id for e in evs]) for a, evs in pipeline.pipe(articles, n_process=2)]
+    assert two == one and sum(len(ids) for _, ids in one) >= 4

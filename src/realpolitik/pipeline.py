@@ -151,8 +151,16 @@ class Pipeline:
     ) -> Iterator[tuple[Article, list[Event]]]:
         """Code a stream of Articles; yield each with its events, in input order.
 
+        n_process: above 1, whole articles are coded in forked worker processes (parsing alone in
+        workers leaves resolution and coding to this process and costs more than it saves)
         An article that fails is reported (W401) and yielded with no events.
         """
+        processes = n_process or self.settings.n_process
+        if processes > 1:
+            from realpolitik.distributed.local import code_parallel
+
+            yield from code_parallel(articles, pipeline=self, n_process=processes)
+            return
 
         def texts() -> Iterator[tuple[str | Doc, tuple[Article, Condensed | None]]]:
             for article in articles:
@@ -166,7 +174,7 @@ class Pipeline:
             texts(),
             as_tuples=True,
             batch_size=batch_size or self.settings.batch_size,
-            n_process=n_process or self.settings.n_process,
+            n_process=1,
         )
         for doc, (article, condensed) in stream:
             if not self.codable(article):

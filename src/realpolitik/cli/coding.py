@@ -154,9 +154,12 @@ def code_cmd(
     lexicon: Annotated[
         list[Path] | None, typer.Option("--lexicon", help="User lexicon YAML file(s).")
     ] = None,
+    processes: Annotated[
+        int | None, typer.Option("--processes", "-j", help="Worker processes (default 1).")
+    ] = None,
 ) -> None:
     """Code articles to events on stdout."""
-    settings = _settings(actor_files=actors, lexicon_files=lexicon)
+    settings = _settings(actor_files=actors, lexicon_files=lexicon, n_process=processes)
 
     def run() -> None:
         writer = csv.writer(sys.stdout) if format is OutputFormat.csv else None
