@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from realpolitik.models import Article
 from realpolitik.settings import Settings
 from realpolitik.sources import READERS
 from realpolitik.sources.context import ReadContext
-from realpolitik.sources.jsonl import record_to_article
+from realpolitik.sources.jsonl import parse_line, record_to_article
 from realpolitik.sources.stream import (
     CORRUPT_ERRORS,
     GZIP_MAGIC,
@@ -171,13 +170,7 @@ def _line_article(
     line = decode(raw, source=source, where=f" line {line_no}", warn=ctx.warn).strip()
     if not line:
         return None
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        ctx.warn(Errors.E104.format(path=source.name, line=line_no, detail=exc.msg))
-        return None
-    if not isinstance(record, dict):
-        detail = f"a JSON {type(record).__name__}, not an object"
-        ctx.warn(Errors.E104.format(path=source.name, line=line_no, detail=detail))
+    record = parse_line(line, source=source, line_no=line_no, ctx=ctx)
+    if record is None:
         return None
     return record_to_article(record, source=source, line_no=line_no, ctx=ctx)

@@ -31,7 +31,7 @@ def read_jsonl(source: Source, ctx: ReadContext) -> Iterator[Article]:
         line = decode(raw, source=source, where=f" line {line_no}", warn=ctx.warn).strip()
         if not line:
             continue
-        record = _parse(line, source=source, line_no=line_no, ctx=ctx)
+        record = parse_line(line, source=source, line_no=line_no, ctx=ctx)
         if record is not None:
             article = record_to_article(record, source=source, line_no=line_no, ctx=ctx)
             if article is not None:
@@ -56,7 +56,10 @@ def _read_array(source: Source, ctx: ReadContext) -> Iterator[Article]:
             yield article
 
 
-def _parse(line: str, *, source: Source, line_no: int, ctx: ReadContext) -> dict[str, Any] | None:
+def parse_line(
+    line: str, *, source: Source, line_no: int, ctx: ReadContext
+) -> dict[str, Any] | None:
+    """Parse one JSONL line into a record, warning (E104) when it is not a JSON object."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:

@@ -12,8 +12,9 @@ import logging
 import re
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def redact_url(url: str) -> str:
     return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-class Backend:
+class Backend(ABC):
     """One connection to the store's database; thread-safe through a re-entrant lock.
 
     name: "sqlite" or "postgresql"
@@ -77,30 +78,30 @@ class Backend:
         with self.lock, self.errors():
             return list(self._conn().execute(self.sql(sql), tuple(params)).fetchall())
 
+    @abstractmethod
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         """Yield the rows of a query without holding them all in memory."""
-        raise NotImplementedError
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
         """Run the block as one write transaction: all of it is stored, or none."""
-        raise NotImplementedError
-        yield
 
+    @abstractmethod
     def table_names(self) -> set[str]:
         """Return the names of the tables in the database."""
-        raise NotImplementedError
 
-    def advisory_lock(self) -> None:
-        """Serialise schema migrations between processes (inside a transaction)."""
+    def advisory_lock(self) -> None:  # noqa: B027 - a no-op where the database locks itself
+        """Serialise schema migrations between processes (inside a transaction); SQLite's
+        write lock already does, PostgreSQL overrides this."""
 
     def close(self) -> None:
         """Close the connection."""
         with self.lock:
             self._conn().close()
 
+    @abstractmethod
     def _conn(self) -> Any:
-        raise NotImplementedError
+        """Return this thread's connection."""
 
 
 class SQLiteBackend(Backend):
