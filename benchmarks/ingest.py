@@ -17,33 +17,21 @@ import argparse
 import gzip
 import io
 import json
-import re
 import resource
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from realpolitik.evaluate import token_f1
 from realpolitik.settings import Settings
 from realpolitik.sources import read_articles
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
-
-def token_f1(predicted: str, gold: str) -> float:
-    """Return the F1 of the bags of lower-cased word tokens of two texts."""
-    left = Counter(re.findall(r"\w+", predicted.lower()))
-    right = Counter(re.findall(r"\w+", gold.lower()))
-    overlap = sum((left & right).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(left.values()), overlap / sum(right.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def build_warc(pages: list[Path], path: Path, *, copies: int) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from realpolitik.clean import LineCleaner
 from realpolitik.errors import RealpolitikError
+from realpolitik.evaluate import token_f1
 from realpolitik.settings import Settings
 from realpolitik.sources import read_articles
 
@@ -18,17 +18,6 @@ SEED_JUNK = {
     "Freedom-Loving Beachwear by Red Beach Nation - Save 10% With Code RVM10": "advert",
     "Has Taylor Swift's endorsement of Kamala Harris swayed your vote?": "poll",
 }
-
-
-def token_f1(predicted: str, gold: str) -> float:
-    """Return the F1 of the bags of lower-cased word tokens of two texts."""
-    left = Counter(re.findall(r"\w+", predicted.lower()))
-    right = Counter(re.findall(r"\w+", gold.lower()))
-    overlap = sum((left & right).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(left.values()), overlap / sum(right.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @pytest.fixture(scope="module")

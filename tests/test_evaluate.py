@@ -135,3 +135,11 @@ def test_evaluate_main_event_prefers_confident_non_negated():
     ]
     assert main_event(events).root == "05"
     assert main_event([]) is None
+
+
+def test_evaluate_token_f1_counts_shared_words():
+    from realpolitik.evaluate import token_f1
+
+    assert token_f1("Russia praised China", "russia praised china") == 1.0
+    assert token_f1("", "text") == 0.0
+    assert token_f1("a b", "a c") == pytest.approx(0.5)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -148,6 +149,17 @@ def score_events(gold: list[GoldDoc], predicted: dict[str, list[Event]]) -> Even
             if not found:
                 report.misses.append((doc.id, gold_event))
     return report
+
+
+def token_f1(predicted: str, gold: str) -> float:
+    """Return the F1 of the bags of lower-cased word tokens of two texts (text extraction)."""
+    left = Counter(re.findall(r"\w+", predicted.lower()))
+    right = Counter(re.findall(r"\w+", gold.lower()))
+    overlap = sum((left & right).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(left.values()), overlap / sum(right.values())
+    return 2 * precision * recall / (precision + recall)
 
 
 def main_event(events: list[Event]) -> Event | None:
