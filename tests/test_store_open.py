@@ -52,7 +52,10 @@ def test_store_migration_upgrade_backfills_rollups(tmp_path):
             "0001_initial",
             "0002_dyad_rollups",
             "0003_dyad_totals",
+            "0004_drop_pair_indexes",
         ]
+        indexes = store.backend.query("SELECT name FROM sqlite_master WHERE type = 'index'")
+        assert not [name for (name,) in indexes if name.endswith("_pair")]
         month = store.backend.query("SELECT * FROM dyad_month")
         assert month == [("RUS", "CHN", "2024-01", 3, 2, 0, 1, 0, pytest.approx(4.8), 3)]
         assert store.backend.query("SELECT period, n_events FROM dyad_year") == [("2024", 3)]

@@ -154,10 +154,10 @@ def test_store_failed_batch_leaves_nothing(store, monkeypatch):
     store.write([(_article(1), [make_event("RUS", "CHN", doc_id="a1")])], coder_version="v1")
     before = (store.count("articles"), store.count("events"), stored_aggregates(store))
 
-    def broken(article_ids):
+    def broken(deltas):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_aggregate_new", broken)
+    monkeypatch.setattr(store, "_apply", broken)
     with pytest.raises(RuntimeError):
         store.write(
             [(_article(2), [make_event("USA", "CHN", doc_id="a2")]), (_article(1), [])],

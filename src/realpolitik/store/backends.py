@@ -66,12 +66,14 @@ class Backend(ABC):
             cur = self._conn().execute(self.sql(sql), tuple(params))
             return cur.rowcount
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Run one statement once per row of ``rows``."""
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run one statement once per row of ``rows``; return the number of rows changed."""
         if not rows:
-            return
+            return 0
         with self.lock, self.errors():
-            self._conn().cursor().executemany(self.sql(sql), rows)
+            cur = self._conn().cursor()
+            cur.executemany(self.sql(sql), rows)
+            return int(cur.rowcount)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a query and return all its rows."""

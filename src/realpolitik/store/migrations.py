@@ -127,6 +127,12 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "0003_dyad_totals",
         [_dyad_table("all"), _rollup("all", 0)],
     ),
+    (
+        # One dyad's rows are read by probing its (period, source, target) keys period by
+        # period, so the second, randomly updated B-tree per grain only slowed every write.
+        "0004_drop_pair_indexes",
+        [f"DROP INDEX dyad_{grain}_pair" for grain in ("day", "month", "year")],
+    ),
 ]
 
 _CREATE_LOG = (

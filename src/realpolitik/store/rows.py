@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import UTC, date, datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from realpolitik.models import Actor, Article, Event, Evidence
@@ -154,27 +155,43 @@ def _actor_values(actor: Actor) -> tuple[Any, ...]:
     )
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 _EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 
 
+def _compact_encoder() -> Callable[[Any], str]:
+    """Return a compact, non-ASCII-escaping JSON encoder built once (the hot path of ingest).
+
+    ``json.JSONEncoder.encode`` builds a new C encoder on every call; this keeps one.
+    """
+    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    if c_make_encoder is None:
+        return plain.encode
+    made = c_make_encoder(
+        None, plain.default, encode_basestring, None, ":", ",", False, False, True
+    )
+    return lambda value: "".join(made(value, 0))
+
+
+_encode = _compact_encoder()
+
+
 def _json(value: Any) -> str | None:
-    return None if value is None else _ENCODER.encode(value)
+    return None if value is None else _encode(value)
 
 
 def _span(span: list[int] | None) -> str | None:
     """Return a span as JSON; the common [start, end] pair without the encoder (hot path)."""
-    if span is not None and len(span) == 2 and all(type(v) is int for v in span):
-        return f"[{span[0]},{span[1]}]"
+    if span is not None and len(span) == 2:
+        start, end = span
+        if type(start) is int and type(end) is int:
+            return f"[{start},{end}]"
     return _json(span)
 
 
 def _evidence(event: Event) -> str:
     """Return the evidence as JSON (without dataclasses.asdict, which deep-copies)."""
     ev = event.evidence
-    return _ENCODER.encode({name: getattr(ev, name) for name in _EVIDENCE_FIELDS})
+    return _encode({name: getattr(ev, name) for name in _EVIDENCE_FIELDS})
 
 
 def event_row(

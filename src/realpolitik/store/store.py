@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from realpolitik.errors import Errors, StoreError, Warnings
@@ -31,7 +32,7 @@ from realpolitik.store.rows import (
     row_to_event,
     valid_day,
 )
-from realpolitik.store.window import window_parts
+from realpolitik.store.window import period_keys, window_parts
 
 logger = logging.getLogger(__name__)
 
@@ -44,16 +45,16 @@ _AGG_UPSERT = (
     "ON CONFLICT (source, target, period) DO UPDATE SET "
     + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in AGG_COLUMNS)
 )
-_QUADS = ", ".join(f"SUM(CASE WHEN quad_class = {q} THEN 1 ELSE 0 END)" for q in range(1, 5))
-_AGG_FROM_EVENTS = (
-    "INSERT INTO dyad_{grain} (source, target, period, " + ", ".join(AGG_COLUMNS) + ") "
-    "SELECT source_key, target_key, substr(day, 1, {width}), COUNT(*), " + _QUADS + ", "
-    "COALESCE(SUM(goldstein), 0), COUNT(goldstein) FROM events "
-    "WHERE article_id IN ({marks}) AND in_aggregate = 1 "
-    "GROUP BY source_key, target_key, substr(day, 1, {width}) "
-    "ON CONFLICT (source, target, period) DO UPDATE SET "
-    + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in AGG_COLUMNS)
+_EVENT_INSERT = (
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}) ON CONFLICT (event_id) DO NOTHING"
 )
+_ARTICLE = EVENT_COLUMNS.index("article_id")
+_IN_AGGREGATE = EVENT_COLUMNS.index("in_aggregate")
+_DELTA = itemgetter(
+    *map(EVENT_COLUMNS.index, ("source_key", "target_key", "day", "quad_class", "goldstein"))
+)
+"""Picks from an event row what :meth:`Deltas.add_rows` takes."""
 
 
 @dataclass
@@ -184,30 +185,32 @@ class Store:
         stats = WriteStats(articles=len(latest))
         if not latest:
             return stats
+        rows = self._event_rows(latest, warn)
         with self.backend.transaction():
             deltas = Deltas()
             stats.replaced = self._remove_articles(list(latest), deltas)
-            self._apply(deltas)
-            rows, events = self._event_rows(latest, stats, warn)
+            rows = self._insert_events(rows, stats, warn)
+            counts = dict.fromkeys(latest, 0)
+            for row in rows:
+                counts[row[_ARTICLE]] += 1
             self.backend.executemany(
                 f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
                 f"VALUES ({_marks(len(ARTICLE_COLUMNS))})",
                 [
-                    article_row(a, coder_version=coder_version, n_events=events[a.id])
+                    article_row(a, coder_version=coder_version, n_events=counts[a.id])
                     for a, _ in latest.values()
                 ],
             )
-            self.backend.executemany(
-                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-                f"VALUES ({_marks(len(EVENT_COLUMNS))})",
-                rows,
-            )
-            self._aggregate_new(list(latest))
+            deltas.add_rows((_DELTA(r) for r in rows if r[_IN_AGGREGATE]), sign=1)
+            self._apply(deltas)
         stats.events = len(rows)
         return stats
 
     def _remove_articles(self, ids: list[str], deltas: Deltas) -> int:
-        """Delete stored articles among ``ids`` and their events; return how many existed."""
+        """Delete stored articles among ``ids`` and their events; return how many existed.
+
+        The deleted events' contributions are subtracted from ``deltas``.
+        """
         removed = 0
         for chunk in _chunks(ids):
             marks = _marks(len(chunk))
@@ -224,12 +227,9 @@ class Store:
         return removed
 
     def _event_rows(
-        self,
-        latest: dict[str, tuple[Article, list[Event]]],
-        stats: WriteStats,
-        warn: Callable[[str], None],
-    ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
-        """Return the event rows to insert (one per event id) and the count per article."""
+        self, latest: dict[str, tuple[Article, list[Event]]], warn: Callable[[str], None]
+    ) -> list[tuple[Any, ...]]:
+        """Return the event rows to insert, one per event id (the first one wins)."""
         today = datetime.now(UTC).date().isoformat()
         rows: dict[str, tuple[Any, ...]] = {}
         for article, events in latest.values():
@@ -237,30 +237,37 @@ class Store:
             for value in sorted(bad):
                 warn(Warnings.W502.format(doc_id=article.id, value=value))
             for event in events:
-                rows.setdefault(event.event_id, event_row(event, article, fallback_day=today))
-        taken: dict[str, str] = {}
-        for chunk in _chunks(list(rows)):
+                if event.event_id not in rows:
+                    rows[event.event_id] = event_row(event, article, fallback_day=today)
+        return list(rows.values())
+
+    def _insert_events(
+        self, rows: list[tuple[Any, ...]], stats: WriteStats, warn: Callable[[str], None]
+    ) -> list[tuple[Any, ...]]:
+        """Insert ``rows``; return those stored, skipping ids another article already owns.
+
+        The common case costs one statement: only when the insert reports fewer rows than it
+        was given are the conflicting ids looked up (W501).
+        """
+        inserted = self.backend.executemany(_EVENT_INSERT, rows)
+        if inserted == len(rows):
+            return rows
+        mine = {r[0]: r[_ARTICLE] for r in rows}
+        owners: dict[str, str] = {}
+        for chunk in _chunks(list(mine)):
             sql = (
                 f"SELECT event_id, article_id FROM events WHERE event_id IN ({_marks(len(chunk))})"
             )
-            taken.update(dict(self.backend.query(sql, chunk)))
-        for event_id, other in taken.items():
-            warn(Warnings.W501.format(doc_id=rows[event_id][1], event_id=event_id, other=other))
-            del rows[event_id]
-            stats.skipped_events += 1
-        counts = dict.fromkeys(latest, 0)
-        for row in rows.values():
-            counts[row[1]] += 1
-        return list(rows.values()), counts
-
-    def _aggregate_new(self, article_ids: list[str]) -> None:
-        """Add the just-inserted events of ``article_ids`` to every aggregate table (in SQL)."""
-        for chunk in _chunks(article_ids):
-            for grain, width in GRAINS.items():
-                self.backend.execute(
-                    _AGG_FROM_EVENTS.format(grain=grain, width=width, marks=_marks(len(chunk))),
-                    chunk,
+            owners.update(dict(self.backend.query(sql, chunk)))
+        skipped = {eid for eid, article in mine.items() if owners.get(eid) != article}
+        for event_id in sorted(skipped):
+            warn(
+                Warnings.W501.format(
+                    doc_id=mine[event_id], event_id=event_id, other=owners.get(event_id)
                 )
+            )
+        stats.skipped_events += len(skipped)
+        return [r for r in rows if r[0] not in skipped]
 
     def _apply(self, deltas: Deltas) -> None:
         """Add ``deltas`` to every aggregate table; drop rows left with no events."""
@@ -376,20 +383,32 @@ class Store:
         """Return ``dyad_<grain>`` rows (source, target, period, counts...) for the given pairs.
 
         since, until: inclusive bounds, cut to the grain (a month holds its first day's date)
+        The rows are found by probing the primary key (period, source, target) once per
+        period of the window that lies within the stored range, in period order.
         """
+        keys = self._period_keys(grain, since, until)
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(keys):
+            sql = (
+                f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} "
+                f"WHERE period IN ({_marks(len(chunk))}) AND source IN ({_marks(len(sources))}) "
+                f"AND target IN ({_marks(len(targets))}) ORDER BY period"
+            )
+            rows += self.backend.query(sql, [*chunk, *sources, *targets])
+        return rows
+
+    def _period_keys(self, grain: str, since: date | None, until: date | None) -> list[str]:
+        """Return the period keys of ``grain`` from ``since`` to ``until`` that could be stored."""
+        if grain == "all":
+            return [""]
+        first = self.backend.query(f"SELECT MIN(period) FROM dyad_{grain}")[0][0]
+        last = self.backend.query(f"SELECT MAX(period) FROM dyad_{grain}")[0][0]
+        if first is None:
+            return []
         width = GRAINS[grain]
-        sql = (
-            f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} "
-            f"WHERE source IN ({_marks(len(sources))}) AND target IN ({_marks(len(targets))})"
-        )
-        params: list[Any] = [*sources, *targets]
-        if since:
-            sql += " AND period >= ?"
-            params.append(since.isoformat()[:width])
-        if until:
-            sql += " AND period <= ?"
-            params.append(until.isoformat()[:width])
-        return self.backend.query(sql + " ORDER BY period", params)
+        lo = max(first, since.isoformat()[:width]) if since else first
+        hi = min(last, until.isoformat()[:width]) if until else last
+        return period_keys(grain, lo, hi)
 
     def period_rows(
         self,
@@ -422,9 +441,7 @@ class Store:
     ) -> list[tuple[Any, ...]]:
         """Return (source, target, counts...) summed over the window, busiest dyads first.
 
-        Reads the coarsest aggregates that cover the window exactly (see ``window.py``). With
-        ``limit``, a window of several periods is ranked on event counts alone first, then the
-        full counts are summed for the winners only.
+        Reads the coarsest aggregates that cover the window exactly (see ``window.py``).
         """
         parts = window_parts(since, until)
         if not parts:
@@ -436,32 +453,16 @@ class Store:
                 "WHERE period = ? AND n_events >= ? ORDER BY n_events DESC, source, target"
             )
             return self.backend.query(sql + _limit(limit), [single[1], min_events])
-        if limit:
-            top = self._window_sums(parts, ("n_events",), min_events=min_events, limit=limit)
-            if not top:
-                return []
-            pairs = {(r[0], r[1]) for r in top}
-            rows = self._window_sums(
-                parts,
-                AGG_COLUMNS,
-                min_events=min_events,
-                sources=sorted({p[0] for p in pairs}),
-                targets=sorted({p[1] for p in pairs}),
-            )
-            return [r for r in rows if (r[0], r[1]) in pairs]
-        return self._window_sums(parts, AGG_COLUMNS, min_events=min_events)
+        return self._window_sums(parts, min_events=min_events, limit=limit)
 
     def _window_sums(
         self,
         parts: list[tuple[str, str | None, str | None]],
-        columns: Sequence[str],
         *,
         min_events: int,
         limit: int | None = None,
-        sources: Sequence[str] = (),
-        targets: Sequence[str] = (),
     ) -> list[tuple[Any, ...]]:
-        """Sum ``columns`` per dyad over the window ``parts``, busiest first."""
+        """Sum the counts per dyad over the window ``parts``, busiest first."""
         selects, params = [], []
         for grain, lo, hi in parts:
             cond = "1 = 1"
@@ -469,14 +470,10 @@ class Store:
                 if value:
                     cond += f" AND period {op} ?"
                     params.append(value)
-            if sources:
-                cond += f" AND source IN ({_marks(len(sources))}) "
-                cond += f"AND target IN ({_marks(len(targets))})"
-                params += [*sources, *targets]
             selects.append(
-                f"SELECT source, target, {', '.join(columns)} FROM dyad_{grain} WHERE {cond}"
+                f"SELECT source, target, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} WHERE {cond}"
             )
-        sums = ", ".join(f"SUM({c}) AS {c}" for c in columns)
+        sums = ", ".join(f"SUM({c}) AS {c}" for c in AGG_COLUMNS)
         sql = (
             f"SELECT source, target, {sums} FROM ({' UNION ALL '.join(selects)}) p "
             "GROUP BY source, target HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"

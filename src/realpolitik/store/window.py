@@ -73,3 +73,19 @@ def window_parts(since: date | None, until: date | None) -> list[Part]:
     if lo and hi and lo > hi:
         return parts
     return parts + _months_and_years(lo, hi)
+
+
+def period_keys(grain: str, first: str, last: str) -> list[str]:
+    """Return every period key of ``grain`` (day, month or year) from ``first`` to ``last``.
+
+    first, last: keys of that grain (YYYY-MM-DD, YYYY-MM or YYYY), inclusive
+    """
+    if first > last:
+        return []
+    if grain == "year":
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    if grain == "month":
+        (y, m), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
+        return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(y * 12 + m - 1, y2 * 12 + m2)]
+    lo, hi = date.fromisoformat(first), date.fromisoformat(last)
+    return [(lo + timedelta(days=n)).isoformat() for n in range((hi - lo).days + 1)]
