@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,6 +13,8 @@ from realpolitik.settings import Settings
 from realpolitik.store import EventFilter, open_store
 from realpolitik.store.ingest import ingest_articles
 from store_helpers import (
+    CAMEOS,
+    COUNTRIES,
     FakeCoder,
     make_articles,
     make_event,
@@ -209,8 +213,6 @@ def test_store_dyad_totals_match_window_sums(store):
         )
     )
     store.write([(_article(), events)], coder_version="v1")
-    from datetime import date
-
     rows = store.dyad_totals(since=date(2024, 1, 1), until=date(2024, 12, 31))
     totals = {(r[0], r[1]): r[2] for r in rows}
     assert totals == {("RUS", "CHN"): 3, ("USA", "CHN"): 1}
@@ -235,3 +237,64 @@ def test_store_bad_dates_warn_and_fall_back_to_the_ingest_day(store):
         "'sometime'",
     ]
     assert all("[W502]" in w for w in warnings)
+
+
+def _random_store(store, *, n: int = 400, seed: int = 3) -> None:
+    rng = random.Random(seed)
+    start = date(2022, 1, 1)
+    events = []
+    for i in range(n):
+        source, target = rng.sample(COUNTRIES[: 4 + i % 5], 2)
+        cameo, root, quad, gold = rng.choice(CAMEOS)
+        day = (start + timedelta(days=rng.randrange(1096))).isoformat()
+        events.append(
+            make_event(
+                source, target, doc_id="a1", index=i, date=day,
+                cameo=cameo, root=root, quad_class=quad, goldstein=gold,
+            )
+        )  # fmt: skip
+    store.write([(_article(), events)], coder_version="v1")
+
+
+def _brute_totals(store, since: date, until: date) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for row in store.event_rows():
+        if row["in_aggregate"] and since.isoformat() <= row["day"] <= until.isoformat():
+            pair = (row["source_key"], row["target_key"])
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("candidates", [200, 2])
+def test_store_top_dyads_by_candidates_equal_a_full_count(store, monkeypatch, candidates):
+    import realpolitik.store.store as store_module
+
+    monkeypatch.setattr(store_module, "TOP_CANDIDATES", candidates)
+    _random_store(store)
+    rng = random.Random(11)
+    for _ in range(12):
+        lo = date(2021, 12, 1) + timedelta(days=rng.randrange(900))
+        hi = lo + timedelta(days=rng.randrange(60, 700))
+        limit = rng.choice([1, 3, 5])
+        expected = sorted(_brute_totals(store, lo, hi).items(), key=lambda kv: (-kv[1], kv[0]))
+        got = store.dyad_totals(since=lo, until=hi, limit=limit)
+        assert [((r[0], r[1]), r[2]) for r in got] == expected[:limit], (lo, hi, limit)
+        assert all(sum(r[3:7]) == r[2] for r in got)
+
+
+def test_store_dyad_periods_probe_each_period_of_the_window(store):
+    _random_store(store)
+    lo, hi = date(2022, 5, 17), date(2023, 2, 3)
+    rows = store.dyad_periods("day", ["RUS", "CHN"], ["CHN", "RUS"], since=lo, until=hi)
+    got: dict[tuple[str, str], int] = {}
+    for r in rows:
+        assert lo.isoformat() <= r[2] <= hi.isoformat()
+        got[(r[0], r[1])] = got.get((r[0], r[1]), 0) + r[3]
+    brute = _brute_totals(store, lo, hi)
+    expected = {p: n for p, n in brute.items() if set(p) <= {"RUS", "CHN"}}
+    assert got == expected and got
+    assert [r[2] for r in rows] == sorted(r[2] for r in rows)
+    months = store.dyad_periods("month", ["USA"], ["GBR"])
+    assert sum(r[3] for r in months) == _brute_totals(
+        store, date(2000, 1, 1), date(2100, 1, 1)
+    ).get(("USA", "GBR"), 0)

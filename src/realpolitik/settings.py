@@ -160,6 +160,13 @@ class Settings(BaseSettings):
     )
     ingest_batch: int = Field(50, ge=1, description="Articles per store transaction.")
     db_cache_mb: int = Field(256, ge=1, description="SQLite page cache per connection, in MiB.")
+    db_wal_mb: int = Field(
+        256,
+        ge=1,
+        description="SQLite write-ahead log size at which a writer copies it into the database "
+        "file (checkpoint), in MiB. Pages rewritten between checkpoints are copied once, so a "
+        "larger log speeds up bulk ingest.",
+    )
     network_min_events: int = Field(
         3,
         ge=1,

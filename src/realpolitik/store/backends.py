@@ -96,6 +96,9 @@ class Backend(ABC):
         """Serialise schema migrations between processes (inside a transaction); SQLite's
         write lock already does, PostgreSQL overrides this."""
 
+    def checkpoint(self) -> None:  # noqa: B027 - nothing to do where there is no WAL
+        """Copy the write-ahead log into the database file (SQLite); a no-op elsewhere."""
+
     def close(self) -> None:
         """Close the connection."""
         with self.lock:
@@ -113,7 +116,13 @@ class SQLiteBackend(Backend):
     markers = {"float": "REAL", "without_rowid": " WITHOUT ROWID"}
 
     def __init__(
-        self, path: str, *, timeout: float, readonly: bool = False, cache_mb: int = 256
+        self,
+        path: str,
+        *,
+        timeout: float,
+        readonly: bool = False,
+        cache_mb: int = 256,
+        wal_mb: int = 256,
     ) -> None:
         super().__init__(path, timeout=timeout, readonly=readonly)
         file = Path(path)
@@ -127,6 +136,9 @@ class SQLiteBackend(Backend):
             self.conn.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
             self._set_wal()
             self.conn.execute("PRAGMA synchronous = NORMAL")
+            page = self.conn.execute("PRAGMA page_size").fetchone()[0]
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {wal_mb * 2**20 // page}")
+            self.conn.execute(f"PRAGMA journal_size_limit = {min(wal_mb, 64) * 2**20}")
             if readonly:
                 self.conn.execute("PRAGMA query_only = 1")
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -173,6 +185,10 @@ class SQLiteBackend(Backend):
                 raise
             with self.errors():
                 self.conn.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        with self.lock, self.errors():
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def table_names(self) -> set[str]:
         rows = self.query("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -244,7 +260,9 @@ class PostgresBackend(Backend):
         return {r[0] for r in rows}
 
 
-def connect(db: str, *, timeout: float, readonly: bool = False, cache_mb: int = 256) -> Backend:
+def connect(
+    db: str, *, timeout: float, readonly: bool = False, cache_mb: int = 256, wal_mb: int = 256
+) -> Backend:
     """Open ``db`` (an SQLite path or a postgresql:// URL).
 
     Raises: StoreError E501 (corrupt or foreign file), E502 (locked), E505 (missing, when
@@ -252,4 +270,4 @@ def connect(db: str, *, timeout: float, readonly: bool = False, cache_mb: int = 
     """
     if is_postgres_url(db):
         return PostgresBackend(db, timeout=timeout, readonly=readonly)
-    return SQLiteBackend(db, timeout=timeout, readonly=readonly, cache_mb=cache_mb)
+    return SQLiteBackend(db, timeout=timeout, readonly=readonly, cache_mb=cache_mb, wal_mb=wal_mb)

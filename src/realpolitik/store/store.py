@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 500
 """Most values bound in one ``IN (...)`` list."""
+TOP_CANDIDATES = 200
+"""Busiest dyads of all time whose window counts a top-N query reads first."""
+PROBE_BUDGET = 200_000
+"""Most key probes a top-N query makes before it scans the window instead."""
 
 _AGG_UPSERT = (
     "INSERT INTO dyad_{grain} (source, target, period, " + ", ".join(AGG_COLUMNS) + ") "
@@ -135,6 +139,10 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.backend.close()
+
+    def checkpoint(self) -> None:
+        """Fold SQLite's write-ahead log into the database file (done on close anyway)."""
+        self.backend.checkpoint()
 
     def __enter__(self) -> Store:
         return self
@@ -453,7 +461,80 @@ class Store:
                 "WHERE period = ? AND n_events >= ? ORDER BY n_events DESC, source, target"
             )
             return self.backend.query(sql + _limit(limit), [single[1], min_events])
+        if limit and any(grain != "day" for grain, _, _ in parts):
+            top = self._top_by_candidates(parts, limit=limit, min_events=min_events)
+            if top is not None:
+                return top
         return self._window_sums(parts, min_events=min_events, limit=limit)
+
+    def _top_by_candidates(
+        self, parts: list[tuple[str, str | None, str | None]], *, limit: int, min_events: int
+    ) -> list[tuple[Any, ...]] | None:
+        """Return the ``limit`` busiest dyads of a window without reading every dyad in it.
+
+        A dyad's events in a window never exceed its all-time events, so once the ``limit``-th
+        best window count ``floor`` is known among the busiest dyads of all time, only dyads
+        with at least ``floor`` events of all time can still enter the top. Their window sums
+        are read by key probes. The answer (ties broken by source, target) equals a full
+        scan's. Returns None when too many candidates remain (a short window of a busy
+        store), where scanning the window is cheaper.
+        """
+        periods = [(g, self._part_keys(g, lo, hi)) for g, lo, hi in parts]
+        n_periods = sum(len(keys) for _, keys in periods)
+        first = self.backend.query(
+            "SELECT source, target FROM dyad_all ORDER BY n_events DESC, source, target LIMIT ?",
+            [max(4 * limit, TOP_CANDIDATES)],
+        )
+        sums = self._pair_sums(periods, [tuple(r) for r in first])
+        floor = _nth_count(sums, limit, min_events)
+        rest = [
+            tuple(r)
+            for r in self.backend.query(
+                "SELECT source, target FROM dyad_all WHERE n_events >= ?", [floor]
+            )
+            if tuple(r) not in sums
+        ]
+        if len(rest) * n_periods > PROBE_BUDGET:
+            return None
+        sums.update(self._pair_sums(periods, rest))
+        ranked = sorted(
+            ((*pair, *v) for pair, v in sums.items() if v[0] >= max(min_events, 1)),
+            key=lambda r: (-r[2], r[0], r[1]),
+        )
+        return ranked[:limit]
+
+    def _part_keys(self, grain: str, lo: str | None, hi: str | None) -> list[str]:
+        """Return the period keys of one window part; an open side ends at the stored range."""
+        if lo is None:
+            lo = self.backend.query(f"SELECT MIN(period) FROM dyad_{grain}")[0][0]
+        if hi is None:
+            hi = self.backend.query(f"SELECT MAX(period) FROM dyad_{grain}")[0][0]
+        return [] if lo is None or hi is None else period_keys(grain, lo, hi)
+
+    def _pair_sums(
+        self, periods: list[tuple[str, list[str]]], pairs: Sequence[tuple[Any, ...]]
+    ) -> dict[tuple[Any, ...], list[Any]]:
+        """Return {(source, target): summed counts} over ``periods``, by primary-key probes."""
+        sums: dict[tuple[Any, ...], list[Any]] = {}
+        cols = ", ".join(f"SUM(d.{c})" for c in AGG_COLUMNS)
+        for chunk in _chunks(pairs, CHUNK // 2):
+            sums.update({p: [0] * len(AGG_COLUMNS) for p in chunk})
+            pair_values = ", ".join("(?, ?)" for _ in chunk)
+            flat = [v for pair in chunk for v in pair]
+            for grain, keys in periods:
+                for keys_chunk in _chunks(keys):
+                    sql = (
+                        f"WITH pairs (s, t) AS (VALUES {pair_values}), "
+                        f"periods (p) AS (VALUES {', '.join('(?)' for _ in keys_chunk)}) "
+                        f"SELECT d.source, d.target, {cols} FROM pairs CROSS JOIN periods "
+                        f"JOIN dyad_{grain} d ON d.period = periods.p AND d.source = pairs.s "
+                        "AND d.target = pairs.t GROUP BY d.source, d.target"
+                    )
+                    for row in self.backend.query(sql, [*flat, *keys_chunk]):
+                        acc = sums[(row[0], row[1])]
+                        for i, value in enumerate(row[2:]):
+                            acc[i] += value
+        return sums
 
     def _window_sums(
         self,
@@ -479,6 +560,12 @@ class Store:
             "GROUP BY source, target HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"
         )
         return self.backend.query(sql + _limit(limit), [*params, min_events])
+
+
+def _nth_count(sums: dict[Any, list[Any]], n: int, min_events: int) -> int:
+    """Return the ``n``-th largest event count in ``sums`` (at least ``min_events``)."""
+    counts = sorted((v[0] for v in sums.values()), reverse=True)
+    return max(counts[n - 1] if len(counts) >= n else 0, min_events, 1)
 
 
 def _limit(limit: int | None) -> str:
@@ -515,6 +602,7 @@ def open_store(
         timeout=settings.db_timeout if timeout is None else timeout,
         readonly=readonly,
         cache_mb=settings.db_cache_mb,
+        wal_mb=settings.db_wal_mb,
     )
     try:
         if readonly:
