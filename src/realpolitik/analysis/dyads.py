@@ -75,10 +75,10 @@ def dyad_series(
     check_freq(freq)
     pairs = {(a, b)} if directed else {(a, b), (b, a)}
     grain = "month" if freq == "month" and _whole_months(since, until) else "day"
-    keys = sorted({a, b})
+    sources, targets = ([a], [b]) if directed else (sorted({a, b}), sorted({a, b}))
     rows = [
         r
-        for r in store.dyad_periods(grain, keys, keys, since=since, until=until)
+        for r in store.dyad_periods(grain, sources, targets, since=since, until=until)
         if (r[0], r[1]) in pairs
     ]
     sums = _sum_by_period(rows, freq)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from operator import add
 from typing import Any
 
 from realpolitik.models import Actor, Article, Event, Evidence
@@ -306,18 +307,18 @@ class Deltas:
         for source, target, day, quad, gold in rows:
             self.add((source, target, day), quad, gold, sign=sign)
 
-    def by_grain(self, grain: str) -> list[tuple[Any, ...]]:
-        """Return upsert rows (source, target, period, counts...) summed to ``grain``."""
-        width = GRAINS[grain]
-        if grain == "day":
-            return [(*k, *v) for k, v in self.days.items() if any(v)]
-        out: dict[Key, list[float]] = {}
-        for (source, target, day), acc in self.days.items():
-            key = (source, target, day[:width])
-            cur = out.get(key)
-            if cur is None:
-                out[key] = list(acc)
-            else:
-                for i, value in enumerate(acc):
-                    cur[i] += value
-        return [(*k, *v) for k, v in out.items() if any(v)]
+    def by_grain(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Return upsert rows (source, target, period, counts...) per grain, rows of zeros left
+        out. Each grain is summed from the finer one before it (day → month → year → all)."""
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        current = self.days
+        for grain, width in GRAINS.items():
+            if grain != "day":
+                coarser: dict[Key, list[float]] = {}
+                for (source, target, period), acc in current.items():
+                    key = (source, target, period[:width])
+                    cur = coarser.get(key)
+                    coarser[key] = list(acc) if cur is None else list(map(add, cur, acc))
+                current = coarser
+            out[grain] = [(*k, *v) for k, v in current.items() if any(v)]
+        return out

@@ -279,8 +279,7 @@ class Store:
 
     def _apply(self, deltas: Deltas) -> None:
         """Add ``deltas`` to every aggregate table; drop rows left with no events."""
-        for grain in GRAINS:
-            rows = deltas.by_grain(grain)
+        for grain, rows in deltas.by_grain().items():
             self.backend.executemany(_AGG_UPSERT.format(grain=grain), rows)
             if deltas.negative:
                 self.backend.executemany(
