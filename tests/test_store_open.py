@@ -53,9 +53,16 @@ def test_store_migration_upgrade_backfills_rollups(tmp_path):
             "0002_dyad_rollups",
             "0003_dyad_totals",
             "0004_drop_pair_indexes",
+            "0005_events_by_day",
         ]
-        indexes = store.backend.query("SELECT name FROM sqlite_master WHERE type = 'index'")
-        assert not [name for (name,) in indexes if name.endswith("_pair")]
+        indexes = {
+            name
+            for (name,) in store.backend.query(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        assert {"events_article", "events_day_id", "events_day_dyad"} <= indexes
+        assert not [name for name in indexes if name.endswith("_pair")]
         month = store.backend.query("SELECT * FROM dyad_month")
         assert month == [("RUS", "CHN", "2024-01", 3, 2, 0, 1, 0, pytest.approx(4.8), 3)]
         assert store.backend.query("SELECT period, n_events FROM dyad_year") == [("2024", 3)]
@@ -215,3 +222,56 @@ def test_store_memory_database_works():
     with open_store(":memory:", settings=_settings()) as store:
         assert store.count("events") == 0
         assert Path(":memory:").exists() is False
+
+
+def test_store_background_checkpoints_fold_the_log_and_stop_on_close(tmp_path):
+    path = tmp_path / "wal.db"
+    store = open_store(str(path), settings=_settings())
+    for i in range(3):
+        article = Article(id=f"a{i}", text=f"text {i}", date="2024-03-05")
+        store.write([(article, [make_event("RUS", "CHN", doc_id=f"a{i}")])], coder_version="v1")
+    checkpointer = store.backend.checkpointer
+    assert checkpointer is not None and checkpointer.error is None
+    deadline = time.monotonic() + 10
+    while checkpointer.checkpoints == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert checkpointer.checkpoints >= 1
+    thread = checkpointer._thread
+    store.close()
+    assert not thread.is_alive()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 3
+
+
+def test_store_readers_and_disabled_setting_start_no_checkpointer(tmp_path):
+    path = str(tmp_path / "quiet.db")
+    settings = Settings(db_timeout=5, db_background_checkpoints=False)
+    with open_store(path, settings=settings) as store:
+        store.write([(Article(id="a1", text="t", date="2024-03-05"), [])], coder_version="v1")
+        assert store.backend.checkpointer is None
+    with open_store(path, settings=_settings(), readonly=True) as reader:
+        reader.count("events")
+        assert reader.backend.checkpointer is None
+
+
+def test_store_migration_to_events_by_day_keeps_every_event(tmp_path):
+    from realpolitik.store.rows import EVENT_COLUMNS, event_row
+
+    path = str(tmp_path / "v4.db")
+    backend = connect(path, timeout=5)
+    migrations.migrate(backend, migrations=migrations.MIGRATIONS[:4])
+    article = Article(id="a1", text="t", date="2024-03-05")
+    events = [
+        make_event("RUS", "CHN", doc_id="a1", index=i, date=f"2024-03-0{i + 1}") for i in range(3)
+    ]
+    backend.executemany(
+        f"INSERT INTO events VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
+        [event_row(e, article) for e in events],
+    )
+    backend.close()
+    with open_store(path, settings=_settings()) as store:
+        assert store.count("events") == 3
+        found = store.events_by_id([events[2].event_id, "missing"])
+        assert [r["day"] for r in found] == ["2024-03-03"]
+        store.write([(article, events[:1])], coder_version="v2")
+        assert store.count("events") == 1

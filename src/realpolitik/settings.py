@@ -167,6 +167,11 @@ class Settings(BaseSettings):
         "file (checkpoint), in MiB. Pages rewritten between checkpoints are copied once, so a "
         "larger log speeds up bulk ingest.",
     )
+    db_background_checkpoints: bool = Field(
+        True,
+        description="Copy SQLite's write-ahead log into the database file from a second thread, "
+        "so a writer does not stop for it.",
+    )
     network_min_events: int = Field(
         3,
         ge=1,

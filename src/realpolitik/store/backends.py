@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from realpolitik.errors import Errors, StoreError
+from realpolitik.store.checkpointer import Checkpointer
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +124,11 @@ class SQLiteBackend(Backend):
         readonly: bool = False,
         cache_mb: int = 256,
         wal_mb: int = 256,
+        background_checkpoints: bool = True,
     ) -> None:
         super().__init__(path, timeout=timeout, readonly=readonly)
+        self.checkpointer: Checkpointer | None = None
+        self._background = background_checkpoints and not readonly and path != ":memory:"
         file = Path(path)
         if path != ":memory:" and readonly and not file.exists():
             raise StoreError(Errors.E505.format(path=path))
@@ -138,7 +142,7 @@ class SQLiteBackend(Backend):
             self.conn.execute("PRAGMA synchronous = NORMAL")
             page = self.conn.execute("PRAGMA page_size").fetchone()[0]
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {wal_mb * 2**20 // page}")
-            self.conn.execute(f"PRAGMA journal_size_limit = {min(wal_mb, 64) * 2**20}")
+            self.conn.execute(f"PRAGMA journal_size_limit = {wal_mb * 2**20}")
             if readonly:
                 self.conn.execute("PRAGMA query_only = 1")
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -185,6 +189,22 @@ class SQLiteBackend(Backend):
                 raise
             with self.errors():
                 self.conn.execute("COMMIT")
+            self._after_commit()
+
+    def _after_commit(self) -> None:
+        """Wake the background checkpointer (started by the first commit)."""
+        if not self._background:
+            return
+        if self.checkpointer is None:
+            self.checkpointer = Checkpointer(self.label)
+        self.checkpointer.wake()
+
+    def close(self) -> None:
+        with self.lock:
+            if self.checkpointer is not None:
+                self.checkpointer.stop()
+                self.checkpointer = None
+            self.conn.close()
 
     def checkpoint(self) -> None:
         with self.lock, self.errors():
@@ -261,7 +281,13 @@ class PostgresBackend(Backend):
 
 
 def connect(
-    db: str, *, timeout: float, readonly: bool = False, cache_mb: int = 256, wal_mb: int = 256
+    db: str,
+    *,
+    timeout: float,
+    readonly: bool = False,
+    cache_mb: int = 256,
+    wal_mb: int = 256,
+    background_checkpoints: bool = True,
 ) -> Backend:
     """Open ``db`` (an SQLite path or a postgresql:// URL).
 
@@ -270,4 +296,11 @@ def connect(
     """
     if is_postgres_url(db):
         return PostgresBackend(db, timeout=timeout, readonly=readonly)
-    return SQLiteBackend(db, timeout=timeout, readonly=readonly, cache_mb=cache_mb, wal_mb=wal_mb)
+    return SQLiteBackend(
+        db,
+        timeout=timeout,
+        readonly=readonly,
+        cache_mb=cache_mb,
+        wal_mb=wal_mb,
+        background_checkpoints=background_checkpoints,
+    )

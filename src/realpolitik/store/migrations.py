@@ -57,27 +57,10 @@ def _rollup(grain: str, width: int) -> str:
     )
 
 
-MIGRATIONS: list[tuple[str, list[str]]] = [
-    (
-        "0001_initial",
-        [
-            """CREATE TABLE articles (
-                id TEXT PRIMARY KEY,
-                content_hash TEXT NOT NULL,
-                url TEXT,
-                title TEXT,
-                date TEXT,
-                source TEXT,
-                language TEXT,
-                text TEXT NOT NULL,
-                dropped TEXT NOT NULL,
-                duplicate_of TEXT,
-                coder_version TEXT,
-                n_events INTEGER NOT NULL,
-                ingested_at TEXT NOT NULL)""",
-            "CREATE INDEX articles_content_hash ON articles (content_hash)",
-            f"""CREATE TABLE events (
-                event_id TEXT PRIMARY KEY,
+def _events_table(name: str, event_id: str) -> str:
+    """Return the DDL of the events table ``name`` with the ``event_id`` column given."""
+    return f"""CREATE TABLE {name} (
+                {event_id},
                 article_id TEXT NOT NULL,
                 doc_id TEXT NOT NULL,
                 day TEXT,
@@ -104,7 +87,29 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
                 fatalities INTEGER,
                 confidence {{float}} NOT NULL,
                 evidence TEXT NOT NULL,
-                in_aggregate INTEGER NOT NULL)""",
+                in_aggregate INTEGER NOT NULL)"""
+
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    (
+        "0001_initial",
+        [
+            """CREATE TABLE articles (
+                id TEXT PRIMARY KEY,
+                content_hash TEXT NOT NULL,
+                url TEXT,
+                title TEXT,
+                date TEXT,
+                source TEXT,
+                language TEXT,
+                text TEXT NOT NULL,
+                dropped TEXT NOT NULL,
+                duplicate_of TEXT,
+                coder_version TEXT,
+                n_events INTEGER NOT NULL,
+                ingested_at TEXT NOT NULL)""",
+            "CREATE INDEX articles_content_hash ON articles (content_hash)",
+            _events_table("events", "event_id TEXT PRIMARY KEY"),
             "CREATE INDEX events_article ON events (article_id)",
             "CREATE INDEX events_dyad ON events (source_key, target_key, day)",
             "CREATE INDEX events_day ON events (day)",
@@ -132,6 +137,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         # period, so the second, randomly updated B-tree per grain only slowed every write.
         "0004_drop_pair_indexes",
         [f"DROP INDEX dyad_{grain}_pair" for grain in ("day", "month", "year")],
+    ),
+    (
+        # Every index of events now grows at its end as news arrives in date order: the
+        # event_id primary key (a hash, so inserted at a random place) and the index by
+        # (source, target, day) (one insertion point per dyad) cost most of each write.
+        "0005_events_by_day",
+        [
+            _events_table("events_by_day", "event_id TEXT NOT NULL"),
+            "INSERT INTO events_by_day SELECT * FROM events ORDER BY day, event_id",
+            "DROP TABLE events",
+            "ALTER TABLE events_by_day RENAME TO events",
+            "CREATE INDEX events_article ON events (article_id)",
+            "CREATE UNIQUE INDEX events_day_id ON events (day, event_id)",
+            "CREATE INDEX events_day_dyad ON events (day, source_key, target_key, event_id)",
+        ],
     ),
 ]
 

@@ -51,9 +51,11 @@ _AGG_UPSERT = (
 )
 _EVENT_INSERT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}) ON CONFLICT (event_id) DO NOTHING"
+    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}) ON CONFLICT (day, event_id) DO NOTHING"
 )
 _ARTICLE = EVENT_COLUMNS.index("article_id")
+_DOC = EVENT_COLUMNS.index("doc_id")
+_DAY = EVENT_COLUMNS.index("day")
 _IN_AGGREGATE = EVENT_COLUMNS.index("in_aggregate")
 _DELTA = itemgetter(
     *map(EVENT_COLUMNS.index, ("source_key", "target_key", "day", "quad_class", "goldstein"))
@@ -254,28 +256,67 @@ class Store:
     ) -> list[tuple[Any, ...]]:
         """Insert ``rows``; return those stored, skipping ids another article already owns.
 
-        The common case costs one statement: only when the insert reports fewer rows than it
-        was given are the conflicting ids looked up (W501).
+        An event id hashes its document id, so an event coded from its own article cannot
+        collide with another article's; only events whose ``doc_id`` names another document
+        are looked up before inserting (over every stored day). Beyond that, the common case
+        costs one statement: only when the insert reports fewer rows than it was given are
+        the conflicting ids looked up (W501).
         """
+        article_of = {r[0]: r[_ARTICLE] for r in rows}
+        foreign = [r[0] for r in rows if r[_DOC] != r[_ARTICLE]]
+        owners = self._owners(foreign) if foreign else {}
+        skipped = {r[0]: owners[r[0]] for r in rows if owners.get(r[0], r[_ARTICLE]) != r[_ARTICLE]}
+        rows = [r for r in rows if r[0] not in skipped] if skipped else rows
         inserted = self.backend.executemany(_EVENT_INSERT, rows)
-        if inserted == len(rows):
-            return rows
-        mine = {r[0]: r[_ARTICLE] for r in rows}
-        owners: dict[str, str] = {}
-        for chunk in _chunks(list(mine)):
-            sql = (
-                f"SELECT event_id, article_id FROM events WHERE event_id IN ({_marks(len(chunk))})"
+        if inserted != len(rows):
+            owners = self._owners([r[0] for r in rows], days=sorted({r[_DAY] for r in rows}))
+            skipped.update(
+                {r[0]: owners.get(r[0]) for r in rows if owners.get(r[0]) != r[_ARTICLE]}
             )
-            owners.update(dict(self.backend.query(sql, chunk)))
-        skipped = {eid for eid, article in mine.items() if owners.get(eid) != article}
-        for event_id in sorted(skipped):
+            rows = [r for r in rows if r[0] not in skipped]
+        for event_id, other in sorted(skipped.items()):
             warn(
                 Warnings.W501.format(
-                    doc_id=mine[event_id], event_id=event_id, other=owners.get(event_id)
+                    doc_id=article_of[event_id], event_id=event_id, other=other
                 )
             )
         stats.skipped_events += len(skipped)
-        return [r for r in rows if r[0] not in skipped]
+        return rows
+
+    def _owners(self, ids: Sequence[str], *, days: Sequence[str] | None = None) -> dict[str, str]:
+        """Return ``{event_id: article_id}`` for the stored events among ``ids``."""
+        return {r[0]: r[1] for r in self._by_id(("event_id", "article_id"), ids, days=days)}
+
+    def _by_id(
+        self, columns: Sequence[str], ids: Sequence[str], *, days: Sequence[str] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Yield ``columns`` of the stored events among ``ids``.
+
+        Events are indexed by (day, event_id), so an id is found by probing each of ``days``
+        (default: every day from the first stored to the last).
+        """
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return
+        days = self._stored_days() if days is None else days
+        cols = ", ".join(columns)
+        for id_chunk in _chunks(ids):
+            marks = _marks(len(id_chunk))
+            yield from self.backend.query(
+                f"SELECT {cols} FROM events WHERE day IS NULL AND event_id IN ({marks})", id_chunk
+            )
+            for day_chunk in _chunks(days):
+                sql = (
+                    f"SELECT {cols} FROM events WHERE day IN ({_marks(len(day_chunk))}) "
+                    f"AND event_id IN ({marks})"
+                )
+                yield from self.backend.query(sql, [*day_chunk, *id_chunk])
+
+    def _stored_days(self) -> list[str]:
+        """Return every calendar day from the first event's day to the last one's."""
+        first = self.backend.query("SELECT MIN(day) FROM events")[0][0]
+        last = self.backend.query("SELECT MAX(day) FROM events")[0][0]
+        return [] if first is None else period_keys("day", first, last)
 
     def _apply(self, deltas: Deltas) -> None:
         """Add ``deltas`` to every aggregate table; drop rows left with no events."""
@@ -366,17 +407,8 @@ class Store:
             yield row_to_event(row)
 
     def events_by_id(self, ids: Sequence[str]) -> list[dict[str, Any]]:
-        """Return the ``events`` rows of ``ids`` (those that exist)."""
-        out: list[dict[str, Any]] = []
-        for chunk in _chunks(list(ids)):
-            sql = (
-                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
-                f"WHERE event_id IN ({_marks(len(chunk))})"
-            )
-            out += [
-                dict(zip(EVENT_COLUMNS, r, strict=True)) for r in self.backend.query(sql, chunk)
-            ]
-        return out
+        """Return the ``events`` rows of ``ids`` (those that exist), probing every stored day."""
+        return [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in self._by_id(EVENT_COLUMNS, ids)]
 
     def dyad_periods(
         self,
@@ -602,6 +634,7 @@ def open_store(
         readonly=readonly,
         cache_mb=settings.db_cache_mb,
         wal_mb=settings.db_wal_mb,
+        background_checkpoints=settings.db_background_checkpoints,
     )
     try:
         if readonly:
