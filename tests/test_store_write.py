@@ -298,3 +298,30 @@ def test_store_dyad_periods_probe_each_period_of_the_window(store):
     assert sum(r[3] for r in months) == _brute_totals(
         store, date(2000, 1, 1), date(2100, 1, 1)
     ).get(("USA", "GBR"), 0)
+
+
+def test_store_pinned_dyad_reads_equal_a_filtered_scan(store):
+    from realpolitik.api.queries import EventQuery, event_page
+
+    _random_store(store)
+    every = list(store.event_rows())
+    pinned = list(store.event_rows(EventFilter(source="RUS", target="CHN")))
+    assert pinned == [r for r in every if (r["source_key"], r["target_key"]) == ("RUS", "CHN")]
+    assert pinned and [(r["day"], r["event_id"]) for r in pinned] == sorted(
+        (r["day"], r["event_id"]) for r in pinned
+    )
+    assert list(store.event_rows(EventFilter(source="RUS", target="CHN"), limit=3, offset=2)) == (
+        pinned[2:5]
+    )
+    newest_first = [
+        r["event_id"]
+        for r in sorted(every, key=lambda r: (r["day"], r["event_id"]), reverse=True)
+        if {r["source_key"], r["target_key"]} == {"RUS", "CHN"}
+    ]
+    paged, cursor = [], None
+    while True:
+        page, cursor = event_page(store, EventQuery(dyad=("CHN", "RUS")), limit=4, cursor=cursor)
+        paged += [r["event_id"] for r in page]
+        if cursor is None:
+            break
+    assert paged == newest_first and len(paged) > 8

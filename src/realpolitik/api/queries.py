@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -54,16 +54,20 @@ class EventQuery:
     until: date | None = None
     text: str | None = None
 
+    def pins_dyad(self) -> bool:
+        """Return True when every arm of the query fixes both the source and the target."""
+        return bool(self.dyad or (self.source and self.target))
+
     def where(self) -> list[tuple[list[str], list[Any]]]:
         """Return the query as arms (SQL conditions and parameters) whose union is the answer.
 
-        A dyad becomes two arms, one per direction, so each reads the (source, target, day)
-        index in day order instead of sorting every event of the pair.
+        A dyad becomes two arms, one per direction.
         """
         terms: list[str] = []
         params: list[Any] = []
         simple = (
-            ("source_key = ?", self.source), ("target_key = ?", self.target),
+            ("source_key = ?", self.source),
+            ("target_key = ?", self.target),
             ("root = ?", self.root),
             ("day >= ?", self.since and self.since.isoformat()),
             ("day <= ?", self.until and self.until.isoformat()),
@@ -137,21 +141,71 @@ def event_page(
     limit: rows in the page; the next cursor is None on the last page
     Raises: APIError E603 (bad cursor); StoreError E501, E502.
     """
-    after = _after(decode_cursor(cursor)) if cursor else None
-    selects: list[str] = []
-    params: list[Any] = []
-    for terms, values in query.where():
-        if after:
-            terms = [*terms, after[0]]
-            values = [*values, *after[1]]
-        selects.append(f"SELECT {_SELECT} FROM events WHERE {' AND '.join(terms) or '1 = 1'}")
-        params += values
-    sql = " UNION ALL ".join(selects) + _ORDER + " LIMIT ?"
-    rows = store.backend.query(sql, [*params, limit + 1])
+    start = decode_cursor(cursor) if cursor else None
+    arms = query.where()
+    if start is not None:
+        after, values = _after(start)
+        arms = [([*terms, after], [*params, *values]) for terms, params in arms]
+    if query.pins_dyad() and not (start and start[0] is None):
+        first_day = start[0] if start else None
+        rows = _dyad_rows(store, arms, query, first_day=first_day, n=limit + 1)
+    else:
+        rows = _union(store, arms, limit + 1)
     page = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in rows[:limit]]
     more = len(rows) > limit
     last = page[-1] if page else None
     return page, encode_cursor(last["day"], last["event_id"]) if more and last else None
+
+
+def _union(store: Store, arms: list[tuple[list[str], list[Any]]], n: int) -> list[Any]:
+    """Return the first ``n`` rows of the union of ``arms``, newest first."""
+    selects: list[str] = []
+    params: list[Any] = []
+    for terms, values in arms:
+        selects.append(f"SELECT {_SELECT} FROM events WHERE {' AND '.join(terms) or '1 = 1'}")
+        params += values
+    sql = " UNION ALL ".join(selects) + _ORDER + " LIMIT ?"
+    return store.backend.query(sql, [*params, n])
+
+
+def _dyad_rows(
+    store: Store,
+    arms: list[tuple[list[str], list[Any]]],
+    query: EventQuery,
+    *,
+    first_day: str | None,
+    n: int,
+) -> list[Any]:
+    """Return the first ``n`` rows of a query pinned to source and target, newest first.
+
+    Events are indexed by (day, source, target), so the days are probed newest first (a
+    month, then a quarter, then a year of days per statement) until the page is full;
+    undated events come last.
+    """
+    days = [
+        d for d in store.event_days(query.since, query.until) if not first_day or d <= first_day
+    ]
+    rows: list[Any] = []
+    end = len(days)
+    for size in _probe_sizes():
+        if end <= 0:
+            break
+        chunk, end = days[max(0, end - size) : end], end - size
+        marks = ", ".join("?" for _ in chunk)
+        rows += _union(
+            store, [([*t, f"day IN ({marks})"], [*v, *chunk]) for t, v in arms], n - len(rows)
+        )
+        if len(rows) >= n:
+            return rows
+    return rows + _union(store, [([*t, "day IS NULL"], v) for t, v in arms], n - len(rows))
+
+
+def _probe_sizes() -> Iterator[int]:
+    """Yield how many days each statement of :func:`_dyad_rows` probes: 31, 92, then 366."""
+    yield 31
+    yield 92
+    while True:
+        yield 366
 
 
 def event_by_id(store: Store, event_id: str) -> dict[str, Any] | None:

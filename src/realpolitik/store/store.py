@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -40,6 +41,8 @@ CHUNK = 500
 """Most values bound in one ``IN (...)`` list."""
 TOP_CANDIDATES = 200
 """Busiest dyads of all time whose window counts a top-N query reads first."""
+DAYS_PER_PROBE = 366
+"""Days probed per statement when events are read for one source and target."""
 PROBE_BUDGET = 200_000
 """Most key probes a top-N query makes before it scans the window instead."""
 
@@ -298,7 +301,7 @@ class Store:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return
-        days = self._stored_days() if days is None else days
+        days = self.event_days() if days is None else days
         cols = ", ".join(columns)
         for id_chunk in _chunks(ids):
             marks = _marks(len(id_chunk))
@@ -312,11 +315,17 @@ class Store:
                 )
                 yield from self.backend.query(sql, [*day_chunk, *id_chunk])
 
-    def _stored_days(self) -> list[str]:
-        """Return every calendar day from the first event's day to the last one's."""
+    def event_days(self, since: date | None = None, until: date | None = None) -> list[str]:
+        """Return every calendar day from the first event's day to the last one's, in order,
+        cut to the inclusive window ``since``..``until``; probing them one by one reads the
+        events' (day, ...) indexes like an index on what follows the day."""
         first = self.backend.query("SELECT MIN(day) FROM events")[0][0]
         last = self.backend.query("SELECT MAX(day) FROM events")[0][0]
-        return [] if first is None else period_keys("day", first, last)
+        if first is None:
+            return []
+        lo = max(first, since.isoformat()) if since else first
+        hi = min(last, until.isoformat()) if until else last
+        return period_keys("day", lo, hi)
 
     def _apply(self, deltas: Deltas) -> None:
         """Add ``deltas`` to every aggregate table; drop rows left with no events."""
@@ -389,15 +398,27 @@ class Store:
         self, filt: EventFilter | None = None, *, limit: int | None = None, offset: int = 0
     ) -> Iterator[dict[str, Any]]:
         """Yield matching ``events`` rows as column → value dicts, ordered by day then id."""
-        where, params = (filt or EventFilter()).where()
+        filt = filt or EventFilter()
+        rows = self._pinned_rows(filt) if filt.source and filt.target else self._rows(filt)
+        stop = None if limit is None else offset + limit
+        for row in islice(rows, offset, stop):
+            yield dict(zip(EVENT_COLUMNS, row, strict=True))
+
+    def _rows(self, filt: EventFilter, extra: str = "", values: Sequence[Any] = ()) -> Iterator:
+        where, params = filt.where()
         sql = (
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where} "
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where}{extra} "
             "ORDER BY day NULLS FIRST, event_id"
         )
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        for row in self.backend.stream(sql, params):
-            yield dict(zip(EVENT_COLUMNS, row, strict=True))
+        return self.backend.stream(sql, [*params, *values])
+
+    def _pinned_rows(self, filt: EventFilter) -> Iterator[tuple[Any, ...]]:
+        """Yield the rows of a filter fixing source and target, probing its days in order
+        (the (day, source, target) index), a year of days per statement."""
+        yield from self._rows(filt, " AND day IS NULL")
+        days = self.event_days(filt.since, filt.until)
+        for chunk in _chunks(days, DAYS_PER_PROBE):
+            yield from self._rows(filt, f" AND day IN ({_marks(len(chunk))})", chunk)
 
     def iter_events(
         self, filt: EventFilter | None = None, *, limit: int | None = None
