@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from operator import add
 from typing import Any
 
 import numpy as np
@@ -109,11 +110,7 @@ def _sum_by_period(rows: list[tuple[Any, ...]], freq: str) -> dict[date, list[fl
             day = date.fromisoformat(key if len(key) == 10 else key + "-01")
             start = starts[key] = period_start(day, freq)
         acc = sums.get(start)
-        if acc is None:
-            sums[start] = list(row[3:])
-        else:
-            for i, value in enumerate(row[3:]):
-                acc[i] += value
+        sums[start] = list(row[3:]) if acc is None else list(map(add, acc, row[3:]))
     return sums
 
 

@@ -12,7 +12,8 @@ from realpolitik.errors import Errors, StoreError
 logger = logging.getLogger(__name__)
 
 FREQS = ("day", "week", "month")
-_PANDAS_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
+_PANDAS_FREQ = {"day": "D", "week": "7D", "month": "MS"}
+"""pandas frequencies of the period starts (a week starts on the Monday ``period_start`` gives)."""
 
 
 def check_freq(freq: str) -> str:

@@ -87,5 +87,5 @@ def period_keys(grain: str, first: str, last: str) -> list[str]:
     if grain == "month":
         (y, m), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
         return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(y * 12 + m - 1, y2 * 12 + m2)]
-    lo, hi = date.fromisoformat(first), date.fromisoformat(last)
-    return [(lo + timedelta(days=n)).isoformat() for n in range((hi - lo).days + 1)]
+    lo, hi = date.fromisoformat(first).toordinal(), date.fromisoformat(last).toordinal()
+    return [date.fromordinal(n).isoformat() for n in range(lo, hi + 1)]
