@@ -101,6 +101,8 @@ def dyad_series(
 
 def _sum_by_period(rows: list[tuple[Any, ...]], freq: str) -> dict[date, list[float]]:
     """Sum aggregate rows (period keys YYYY-MM-DD or YYYY-MM) per ``freq`` period start."""
+    if freq == "week":
+        return _sum_by_week(rows)
     sums: dict[date, list[float]] = {}
     starts: dict[str, date] = {}
     for row in rows:
@@ -112,6 +114,17 @@ def _sum_by_period(rows: list[tuple[Any, ...]], freq: str) -> dict[date, list[fl
         acc = sums.get(start)
         sums[start] = list(row[3:]) if acc is None else list(map(add, acc, row[3:]))
     return sums
+
+
+def _sum_by_week(rows: list[tuple[Any, ...]]) -> dict[date, list[float]]:
+    """Sum day rows per week (Monday first) on day ordinals: day 1 (0001-01-01) is a Monday."""
+    sums: dict[int, list[float]] = {}
+    for row in rows:
+        ordinal = date.fromisoformat(row[2]).toordinal()
+        monday = ordinal - (ordinal - 1) % 7
+        acc = sums.get(monday)
+        sums[monday] = list(row[3:]) if acc is None else list(map(add, acc, row[3:]))
+    return {date.fromordinal(monday): acc for monday, acc in sums.items()}
 
 
 def _whole_months(since: date | None, until: date | None) -> bool:
