@@ -61,8 +61,13 @@ def actor_names(n: int) -> list[str]:
     return [letters[i // 676] + letters[(i // 26) % 26] + letters[i % 26] for i in range(n)]
 
 
-def synthetic_articles(n_events: int, *, seed: int = 6) -> Iterator[tuple[Article, list[Event]]]:
-    """Yield (article, events) pairs holding ``n_events`` events in date order."""
+def synthetic_articles(
+    n_events: int, *, seed: int = 6, hashed_ids: bool = False
+) -> Iterator[tuple[Article, list[Event]]]:
+    """Yield (article, events) pairs holding ``n_events`` events in date order.
+
+    hashed_ids: give articles content-hash-like ids (as real feeds do) instead of a sequence
+    """
     rng = random.Random(seed)
     names = actor_names(N_ACTORS)
     weights = [1 / (rank + 1) ** 1.1 for rank in range(N_ACTORS)]
@@ -72,7 +77,7 @@ def synthetic_articles(n_events: int, *, seed: int = 6) -> Iterator[tuple[Articl
     while made < n_events:
         day = (FIRST_DAY + timedelta(days=made * DAYS // n_events)).isoformat()
         article = Article(
-            id=f"bench-{number:09d}",
+            id=Article.make_id(f"bench {number}") if hashed_ids else f"bench-{number:09d}",
             text=f"Synthetic article {number}.",
             date=day,
             url=f"https://bench.example/{number}",
@@ -109,14 +114,16 @@ def synthetic_articles(n_events: int, *, seed: int = 6) -> Iterator[tuple[Articl
         yield article, events
 
 
-def fill(store: Any, n_events: int, *, batch_articles: int, report_every: int) -> dict[str, float]:
+def fill(
+    store: Any, n_events: int, *, batch_articles: int, report_every: int, hashed_ids: bool = False
+) -> dict[str, float]:
     """Write the synthetic stream; return insert timings."""
     write_seconds = write_cpu = 0.0
     started = time.perf_counter()
     batch: list[tuple[Article, list[Event]]] = []
     written = 0
     next_report = report_every
-    for pair in synthetic_articles(n_events):
+    for pair in synthetic_articles(n_events, hashed_ids=hashed_ids):
         batch.append(pair)
         if len(batch) == batch_articles:
             events, seconds, cpu = _write(store, batch)
@@ -207,6 +214,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache-mb", type=int, default=1024, help="SQLite page cache (MiB)")
     parser.add_argument("--wal-mb", type=int, default=256, help="SQLite checkpoint size (MiB)")
     parser.add_argument(
+        "--hashed-ids", action="store_true", help="content-hash article ids instead of a sequence"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="skip filling; query an existing store"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -219,6 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         "batch_articles": args.batch,
         "cache_mb": args.cache_mb,
         "wal_mb": args.wal_mb,
+        "hashed_ids": args.hashed_ids,
     }
     settings = Settings(db_timeout=60, db_cache_mb=args.cache_mb, db_wal_mb=args.wal_mb)
     with open_store(db, settings=settings) as store:
@@ -228,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.events,
                 batch_articles=args.batch,
                 report_every=max(args.events // 20, 1),
+                hashed_ids=args.hashed_ids,
             )
         figures["stored_events"] = store.count("events")
         figures["queries"] = query_figures(store)
