@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from realpolitik.analysis.dyads import QUAD_NAMES, add_measures, aggregate_frame
@@ -51,8 +52,12 @@ def dyad_table(
     frame = aggregate_frame([(s, t, None, *rest) for s, t, *rest in rows]).drop(columns="period")
     frame = frame[frame["source"] != frame["target"]]
     if not directed and len(frame):
-        pair = frame[["source", "target"]].apply(sorted, axis=1, result_type="expand")
-        frame[["source", "target"]] = pair
+        source, target = frame["source"].to_numpy(), frame["target"].to_numpy()
+        first = source <= target
+        frame["source"], frame["target"] = (
+            np.where(first, source, target),
+            np.where(first, target, source),
+        )
         frame = frame.groupby(["source", "target"], as_index=False).sum()
     frame = frame[frame["events"] >= min_events]
     frame = add_measures(frame).rename(columns={"events": "volume"})
