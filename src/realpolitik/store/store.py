@@ -278,11 +278,7 @@ class Store:
             )
             rows = [r for r in rows if r[0] not in skipped]
         for event_id, other in sorted(skipped.items()):
-            warn(
-                Warnings.W501.format(
-                    doc_id=article_of[event_id], event_id=event_id, other=other
-                )
-            )
+            warn(Warnings.W501.format(doc_id=article_of[event_id], event_id=event_id, other=other))
         stats.skipped_events += len(skipped)
         return rows
 
@@ -319,13 +315,20 @@ class Store:
         """Return every calendar day from the first event's day to the last one's, in order,
         cut to the inclusive window ``since``..``until``; probing them one by one reads the
         events' (day, ...) indexes like an index on what follows the day."""
-        first = self.backend.query("SELECT MIN(day) FROM events")[0][0]
-        last = self.backend.query("SELECT MAX(day) FROM events")[0][0]
+        return self._stored_keys("events", "day", "day", _iso(since, 10), _iso(until, 10))
+
+    def _stored_keys(
+        self, table: str, column: str, grain: str, lo: str | None, hi: str | None
+    ) -> list[str]:
+        """Return the ``grain`` keys from ``lo`` to ``hi`` within the range of ``column`` in
+        ``table`` (an open side ends where the stored values do)."""
+        first = self.backend.query(f"SELECT MIN({column}) FROM {table}")[0][0]
+        last = self.backend.query(f"SELECT MAX({column}) FROM {table}")[0][0]
         if first is None:
             return []
-        lo = max(first, since.isoformat()) if since else first
-        hi = min(last, until.isoformat()) if until else last
-        return period_keys("day", lo, hi)
+        lo = max(first, lo) if lo else first
+        hi = min(last, hi) if hi else last
+        return period_keys(grain, lo, hi)
 
     def _apply(self, deltas: Deltas) -> None:
         """Add ``deltas`` to every aggregate table; drop rows left with no events."""
@@ -461,14 +464,10 @@ class Store:
         """Return the period keys of ``grain`` from ``since`` to ``until`` that could be stored."""
         if grain == "all":
             return [""]
-        first = self.backend.query(f"SELECT MIN(period) FROM dyad_{grain}")[0][0]
-        last = self.backend.query(f"SELECT MAX(period) FROM dyad_{grain}")[0][0]
-        if first is None:
-            return []
         width = GRAINS[grain]
-        lo = max(first, since.isoformat()[:width]) if since else first
-        hi = min(last, until.isoformat()[:width]) if until else last
-        return period_keys(grain, lo, hi)
+        return self._stored_keys(
+            f"dyad_{grain}", "period", grain, _iso(since, width), _iso(until, width)
+        )
 
     def period_rows(
         self,
@@ -531,7 +530,7 @@ class Store:
         scan's. Returns None when too many candidates remain (a short window of a busy
         store), where scanning the window is cheaper.
         """
-        periods = [(g, self._part_keys(g, lo, hi)) for g, lo, hi in parts]
+        periods = [(g, self._stored_keys(f"dyad_{g}", "period", g, lo, hi)) for g, lo, hi in parts]
         n_periods = sum(len(keys) for _, keys in periods)
         first = self.backend.query(
             "SELECT source, target FROM dyad_all ORDER BY n_events DESC, source, target LIMIT ?",
@@ -554,14 +553,6 @@ class Store:
             key=lambda r: (-r[2], r[0], r[1]),
         )
         return ranked[:limit]
-
-    def _part_keys(self, grain: str, lo: str | None, hi: str | None) -> list[str]:
-        """Return the period keys of one window part; an open side ends at the stored range."""
-        if lo is None:
-            lo = self.backend.query(f"SELECT MIN(period) FROM dyad_{grain}")[0][0]
-        if hi is None:
-            hi = self.backend.query(f"SELECT MAX(period) FROM dyad_{grain}")[0][0]
-        return [] if lo is None or hi is None else period_keys(grain, lo, hi)
 
     def _pair_sums(
         self, periods: list[tuple[str, list[str]]], pairs: Sequence[tuple[Any, ...]]
@@ -618,6 +609,11 @@ def _nth_count(sums: dict[Any, list[Any]], n: int, min_events: int) -> int:
     """Return the ``n``-th largest event count in ``sums`` (at least ``min_events``)."""
     counts = sorted((v[0] for v in sums.values()), reverse=True)
     return max(counts[n - 1] if len(counts) >= n else 0, min_events, 1)
+
+
+def _iso(day: date | None, width: int) -> str | None:
+    """Return ``day`` as an ISO key cut to ``width`` characters, or None."""
+    return None if day is None else day.isoformat()[:width]
 
 
 def _limit(limit: int | None) -> str:
