@@ -115,7 +115,8 @@ def test_api_events_cursor_walks_every_event_once(client: TestClient) -> None:
 def test_api_events_cursor_round_trip_and_refusal() -> None:
     assert decode_cursor(encode_cursor("2024-01-01", "abc")) == ("2024-01-01", "abc")
     assert decode_cursor(encode_cursor(None, "abc")) == (None, "abc")
-    for bad in ("zzz", encode_cursor("x", "y")[:-3] + "!!!", "WzEsMl0"):
+    forged = (encode_cursor("2024-13-45", "abc"), encode_cursor("not a day", "abc"))
+    for bad in ("zzz", encode_cursor("x", "y")[:-3] + "!!!", "WzEsMl0", *forged):
         with pytest.raises(APIError) as info:
             decode_cursor(bad)
         assert info.value.code == "E603"

@@ -11,13 +11,13 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from realpolitik.errors import APIError, Errors
-from realpolitik.store.rows import EVENT_COLUMNS
+from realpolitik.store.rows import EVENT_COLUMNS, valid_day
 from realpolitik.store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,9 @@ def decode_cursor(cursor: str) -> Cursor:
         day, event_id = json.loads(raw)
     except (binascii.Error, ValueError, TypeError):
         raise APIError(Errors.E603.format(cursor=cursor[:80])) from None
-    if not isinstance(event_id, str) or not (day is None or isinstance(day, str)):
+    if not isinstance(event_id, str) or not (
+        day is None or (isinstance(day, str) and valid_day(day))
+    ):
         raise APIError(Errors.E603.format(cursor=cursor[:80]))
     return day, event_id
 
@@ -178,19 +180,14 @@ def _dyad_rows(
 ) -> list[Any]:
     """Return the first ``n`` rows of a query pinned to source and target, newest first.
 
-    Events are indexed by (day, source, target), so the days are probed newest first (a
-    month, then a quarter, then a year of days per statement) until the page is full;
-    undated events come last.
+    Events are indexed by (day, source, target), so the days are probed newest first
+    (``Store.day_chunks``) until the page is full; undated events come last.
     """
-    days = [
-        d for d in store.event_days(query.since, query.until) if not first_day or d <= first_day
-    ]
+    until = query.until
+    if first_day and (until is None or first_day < until.isoformat()):
+        until = date.fromisoformat(first_day)
     rows: list[Any] = []
-    end = len(days)
-    for size in _probe_sizes():
-        if end <= 0:
-            break
-        chunk, end = days[max(0, end - size) : end], end - size
+    for chunk in store.day_chunks(query.since, until, newest_first=True):
         marks = ", ".join("?" for _ in chunk)
         rows += _union(
             store, [([*t, f"day IN ({marks})"], [*v, *chunk]) for t, v in arms], n - len(rows)
@@ -198,14 +195,6 @@ def _dyad_rows(
         if len(rows) >= n:
             return rows
     return rows + _union(store, [([*t, "day IS NULL"], v) for t, v in arms], n - len(rows))
-
-
-def _probe_sizes() -> Iterator[int]:
-    """Yield how many days each statement of :func:`_dyad_rows` probes: 31, 92, then 366."""
-    yield 31
-    yield 92
-    while True:
-        yield 366
 
 
 def event_by_id(store: Store, event_id: str) -> dict[str, Any] | None:

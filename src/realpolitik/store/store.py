@@ -317,6 +317,21 @@ class Store:
         events' (day, ...) indexes like an index on what follows the day."""
         return self._stored_keys("events", "day", "day", _iso(since, 10), _iso(until, 10))
 
+    def day_chunks(
+        self, since: date | None = None, until: date | None = None, *, newest_first: bool = False
+    ) -> Iterator[list[str]]:
+        """Yield the days of :meth:`event_days` a statement's worth at a time: 31, then 92,
+        then 366 days, so a reader that stops once it has enough probes few days."""
+        days = self.event_days(since, until)
+        if newest_first:
+            days.reverse()
+        start = 0
+        for size in (31, 92):
+            if start < len(days):
+                yield days[start : start + size]
+            start += size
+        yield from _chunks(days[start:], DAYS_PER_PROBE)
+
     def _stored_keys(
         self, table: str, column: str, grain: str, lo: str | None, hi: str | None
     ) -> list[str]:
@@ -417,10 +432,9 @@ class Store:
 
     def _pinned_rows(self, filt: EventFilter) -> Iterator[tuple[Any, ...]]:
         """Yield the rows of a filter fixing source and target, probing its days in order
-        (the (day, source, target) index), a year of days per statement."""
+        (the (day, source, target) index)."""
         yield from self._rows(filt, " AND day IS NULL")
-        days = self.event_days(filt.since, filt.until)
-        for chunk in _chunks(days, DAYS_PER_PROBE):
+        for chunk in self.day_chunks(filt.since, filt.until):
             yield from self._rows(filt, f" AND day IN ({_marks(len(chunk))})", chunk)
 
     def iter_events(
