@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import Any
 
 from realpolitik.errors import Errors, StoreError, Warnings
@@ -588,9 +588,8 @@ class Store:
                         "AND d.target = pairs.t GROUP BY d.source, d.target"
                     )
                     for row in self.backend.query(sql, [*flat, *keys_chunk]):
-                        acc = sums[(row[0], row[1])]
-                        for i, value in enumerate(row[2:]):
-                            acc[i] += value
+                        pair = (row[0], row[1])
+                        sums[pair] = list(map(add, sums[pair], row[2:]))
         return sums
 
     def _window_sums(
