@@ -1,0 +1,235 @@
+"""Find the actors a clause's arguments stand for: subjects, objects, prepositional targets.
+
+The finder maps a clause's argument heads to resolved actor mentions, following possessors,
+compounds, conjuncts and "of"/"by" phrases, and reads the constructions news uses to name a
+target (violent acts' agents, free relatives, governing recipients, inverse verbs).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from spacy.tokens import Span, Token
+
+from realpolitik.coder.clauses import Clause, expand_conj, nominal_clause, verbal_clause
+from realpolitik.coder.lexicon import DEFAULT_TARGET_PREPS, Lexicon, Pattern
+
+logger = logging.getLogger(__name__)
+
+ACTOR_CHILD_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "npadvmod"})
+PLACE_KINDS = frozenset({"city", "capital", "country", "place", "region"})
+RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
+# Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
+# by the United States", "waters around Taiwan", "cities in Ukraine".
+FOLLOWED_PREPS = frozenset({"of", "by", "around", "near", "off", "in", "along", "inside"})
+
+
+class MentionIndex:
+    """Map tokens of a Doc to the actor mentions covering them."""
+
+    def __init__(self, mentions: Iterable) -> None:
+        self.by_token: dict[int, object] = {}
+        for mention in mentions:
+            for i in range(mention.start, mention.end):
+                self.by_token[i] = mention
+
+    def at(self, token: Token, *, places: bool = False):  # noqa: ANN201 - Mention | None
+        """Return the actor mention covering ``token``; cities count only when ``places``."""
+        mention = self.by_token.get(token.i)
+        if mention is None or mention.actor.key is None:
+            return None
+        if not places and not _is_actor(mention):
+            return None
+        return mention
+
+    def in_span(self, span: Span) -> list:
+        seen: dict[int, object] = {}
+        for i in range(span.start, span.end):
+            mention = self.by_token.get(i)
+            if mention is not None and _is_actor(mention):
+                seen[id(mention)] = mention
+        return list(seen.values())
+
+
+def _is_actor(mention) -> bool:  # noqa: ANN001
+    return mention.actor.key is not None and mention.kind not in PLACE_KINDS - {
+        "country",
+        "capital",
+    }
+
+
+def actor_key(mention) -> str | None:  # noqa: ANN001
+    return mention.actor.key
+
+
+class ArgumentFinder:
+    """Resolve the source and target sides of clauses to actor mentions."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def actors_of(
+        self, token: Token, index: MentionIndex, depth: int = 0, *, places: bool = False
+    ) -> list:
+        """Return the actor mentions a noun phrase head stands for (``places``: a city counts as
+        its country, for the destinations of visits and movements)."""
+        mention = index.at(token, places=places)
+        if mention is not None:
+            return [mention]
+        if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
+            antecedent = index.at(token.head.head)  # "the country that ...": the noun itself
+            return [antecedent] if antecedent is not None else []
+        if depth > 2:
+            return []
+        found: list = []
+        for child in token.children:
+            if child.dep_ in ACTOR_CHILD_DEPS:
+                for node in expand_conj(child):
+                    found.extend(self.actors_of(node, index, depth + 1, places=places))
+            elif child.dep_ == "prep" and child.lower_ in FOLLOWED_PREPS and not found:
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    for node in expand_conj(pobj):
+                        found.extend(self.actors_of(node, index, depth + 1, places=places))
+            elif child.dep_ == "acl" and child.tag_ == "VBN" and not found:
+                # "the deal brokered by the UN and Turkey": the parties behind the thing
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    for pobj in (c for c in agent.children if c.dep_ == "pobj"):
+                        for node in expand_conj(pobj):
+                            found.extend(self.actors_of(node, index, depth + 1))
+        return _unique(found)
+
+    def side(self, tokens: list[Token], index: MentionIndex, *, places: bool = False) -> list:
+        found: list = []
+        for token in tokens:
+            found.extend(self.actors_of(token, index, places=places))
+        return _unique(found)
+
+    def is_violent(self, token: Token) -> bool:
+        """Return True for a noun naming a violent act ("strikes", "invasion", "shelling")."""
+        patterns = self.lexicon.by_noun.get(token.lemma_.lower(), [])
+        return any(p.code[:2] in self.lexicon.violent_roots for p in patterns)
+
+    def agents_of_act(self, token: Token, index: MentionIndex) -> list:
+        """Return the agents of a nominal act: "Israeli strikes", "Russia's invasion"."""
+        return self.side(nominal_clause(token).subjects, index)
+
+    def targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        acts = [t for t in clause.objects if self.is_violent(t)] if not pattern.objects else []
+        if acts and clause.kind == "verbal":  # "condemned the strikes on Yemen": the strikers
+            return _unique([m for act in acts for m in self.agents_of_act(act, index)])
+        if pattern.prep:
+            tokens = [t for p in pattern.prep for t in clause.prep_objects(p)]
+            found = self.side(tokens, index, places=True)
+            if found:
+                return found
+        # "condemned Russia", "expelled two British diplomats", "gave Ukraine tanks"
+        objects = clause.objects
+        if not objects and pattern.objects:  # "pulled out of the deal brokered by X"
+            objects = [
+                t
+                for toks in clause.preps.values()
+                for t in toks
+                if t.lemma_.lower() in pattern.objects
+            ]
+        found = self.side(objects, index)
+        if found:
+            return found
+        if not pattern.prep:
+            preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.prep_objects(p)]
+            found = self.side(preps, index)
+            if found:
+                return found
+        return self._free_relative_targets(clause, index)
+
+    def _free_relative_targets(self, clause: Clause, index: MentionIndex) -> list:
+        """Read "condemned what he described as provocations by X" and "criticized the framework
+        as being undermined by X": the target is X."""
+        for verb in clause.preps.get("as", []):
+            if verb.pos_ in {"VERB", "AUX"}:
+                agents = [p for a in verb.children if a.dep_ == "agent" for p in _pobj_list(a)]
+                found = self.side(agents, index)
+                if found:
+                    return found
+        for child in clause.predicate.children:
+            if child.dep_ == "ccomp" and any(t.lower_ == "what" for t in child.children):
+                for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ == "as"):
+                    pobjs = [c for c in prep.children if c.dep_ == "pobj"]
+                    found = self.side(pobjs, index)
+                    if found:
+                        return found
+        return []
+
+    def governing_recipients(self, verb: Token, index: MentionIndex) -> list:
+        """Find the recipient named by the clause a participle hangs from: "X continues to be
+        a military supplier to Taiwan, recently approving $567 million in aid"."""
+        heads = [verb] + [c for c in verb.children if c.dep_ == "xcomp"]
+        nouns = [n for h in heads for n in h.children if n.dep_ in {"attr", "dobj"}]
+        nouns += [c for n in list(nouns) for c in n.children if c.dep_ == "conj"]
+        pobjs = [
+            p
+            for n in nouns
+            for prep in n.children
+            if prep.dep_ == "prep" and prep.lower_ in {"to", "for"}
+            for p in prep.children
+            if p.dep_ == "pobj"
+        ]
+        return self.side(pobjs, index)
+
+    def inverse_sides(self, clause: Clause, index: MentionIndex) -> tuple[list, list]:
+        """For "X drew criticism from Y" / "X sparked anger in Y": Y is the source, X the target."""
+        experiencers: list[Token] = []
+        for obj in clause.objects:
+            experiencers += [c for c in obj.children if c.dep_ == "poss"]
+        for prep in ("from", "in", "among", "of"):
+            experiencers += clause.prep_objects(prep)
+        undergoers = clause.objects if clause.passive else clause.subjects
+        return self.side(experiencers, index), self.side(undergoers, index)
+
+    def inherit_subjects(self, clause: Clause, index: MentionIndex) -> list:
+        sources = self.side(clause.subjects, index)
+        if sources or clause.kind == "nominal":
+            return sources
+        node = clause.predicate
+        for _ in range(5):  # "X said it would..." falls back to the controlling clause's subject
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.pos_ in {"VERB", "AUX"}:
+                found = self.side(verbal_clause(node).subjects, index)
+                if found:
+                    return found
+        return []
+
+    def antecedent_agents(self, nouns: list[Token], sources: list, history: list) -> list:
+        """Resolve "rejected such proposals" / "condemned the decision" / "actions that drew
+        criticism" to the source of the most recent earlier event."""
+        anaphors = []
+        for token in nouns:
+            relative = token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl"
+            noun = token.head.head if relative else token
+            determined = any(c.lower_ in self.lexicon.anaphoric_determiners for c in noun.children)
+            if noun.lemma_.lower() in self.lexicon.anaphoric_nouns and (determined or relative):
+                anaphors.append(noun)
+        if not anaphors:
+            return []
+        keys = {actor_key(m) for m in sources}
+        for earlier in reversed(history):
+            agents = [m for m in earlier.sources if actor_key(m) not in keys]
+            if agents:
+                return agents
+        return []
+
+
+def _pobj_list(prep: Token) -> list[Token]:
+    return [n for c in prep.children if c.dep_ == "pobj" for n in expand_conj(c)]
+
+
+def _unique(mentions: list) -> list:
+    seen: set[int] = set()
+    out = []
+    for mention in mentions:
+        if id(mention) not in seen:
+            seen.add(id(mention))
+            out.append(mention)
+    return out
