@@ -85,6 +85,7 @@ class Warnings(_Coded):
     W202 = "Article {doc_id} duplicates {original}; not coded again"
     W301 = "Actor file {path} line {line}: {detail}; skipped"
     W401 = "Article {doc_id}: coding failed ({detail}); article skipped"
+    W402 = "Back-off model unavailable ({detail}); clauses no pattern codes stay uncoded. Run `make install`"
     W501 = "Article {doc_id}: event {event_id} is already stored for article {other}; event skipped"
     W502 = "Article {doc_id}: date {value!r} is not YYYY-MM-DD; its events are dated by ingest day"
 
