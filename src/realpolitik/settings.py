@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     max_chars: int = Field(
         1_000_000, ge=1000, description="Longest article text coded; longer texts are cut."
     )
+    max_sentence_chars: int = Field(
+        3000,
+        ge=100,
+        description="Longest sentence parsed; longer ones (runs of commas, lists without "
+        "full stops) are cut there before parsing, with a W203 warning.",
+    )
+    warn_repeats: int = Field(
+        3,
+        ge=1,
+        description="Times one warning code is printed per input file before the rest "
+        "are summarised with a count (W103).",
+    )
 
     # --- ingest
     jsonl_id_field: str = Field("id", description="JSONL field holding the article id.")
