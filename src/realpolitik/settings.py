@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceParseError
+
+from realpolitik.errors import Errors, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +23,22 @@ class Settings(BaseSettings):
     """realpolitik's settings; see each field's description."""
 
     model_config = SettingsConfigDict(env_prefix="REALPOLITIK_", env_file=".env", extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        """Validate keyword values, the environment and ``.env``.
+
+        Raises: SettingsError E001 naming the first invalid setting (its value is not shown,
+        it may be a secret).
+        """
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            name = ".".join(str(part) for part in first.get("loc", ())) or "settings"
+            detail = first.get("msg", "invalid")
+            raise SettingsError(Errors.E001.format(name=name, detail=detail)) from None
+        except SourceParseError as exc:
+            raise SettingsError(Errors.E001.format(name="environment", detail=str(exc))) from None
 
     # --- nlp
     spacy_model: str = Field(
@@ -179,6 +199,12 @@ class Settings(BaseSettings):
         "file (checkpoint), in MiB. Pages rewritten between checkpoints are copied once, so a "
         "larger log speeds up bulk ingest.",
     )
+    db_quick_check_mb: int = Field(
+        1024,
+        ge=0,
+        description="SQLite files up to this size (MiB) are checked with PRAGMA quick_check "
+        "when opened (about 1 s per GiB) and refused with E511 when damaged; 0 turns it off.",
+    )
     db_background_checkpoints: bool = Field(
         True,
         description="Copy SQLite's write-ahead log into the database file from a second thread, "
@@ -240,4 +266,32 @@ class Settings(BaseSettings):
     api_query_ms: int = Field(
         3000, ge=1, description="Time budget of one API request's database reads, in ms; a "
         "query still running past it is stopped with error E612."
+    )
+    api_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the API answers to besides loopback names, IP addresses and this "
+        "machine's own names (others get E610, which stops DNS-rebinding pages).",
+    )
+    api_code_workers: int = Field(
+        1, ge=1, description="Threads coding POST /api/code texts, each with its own pipeline."
+    )
+    api_code_queue: int = Field(
+        4,
+        ge=0,
+        description="Coding requests that may wait for a busy worker; more get 503 (E617).",
+    )
+    api_code_budget_ms: int = Field(
+        30_000,
+        ge=1,
+        description="Time one POST /api/code request waits for its events, in ms; past it the "
+        "answer is 503 (E618) and the worker finishes the text without holding the request.",
+    )
+    api_keep_alive_s: float = Field(
+        5.0, gt=0, description="Seconds an idle keep-alive connection stays open."
+    )
+    api_header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a client has to send a whole request (headers and body) once it "
+        "connects or its previous response ends; slower connections are closed.",
     )
