@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
@@ -16,6 +17,18 @@ logger = logging.getLogger(__name__)
 
 Modality = Literal["asserted", "intended", "hypothetical", "reported"]
 MODALITIES: tuple[str, ...] = ("asserted", "intended", "hypothetical", "reported")
+
+#: Characters no stage downstream can take: lone surrogates (from ``\ud800`` JSON escapes or
+#: undecodable file names) cannot be encoded as UTF-8; NUL is refused by PostgreSQL.
+UNSAFE_CHARS = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def scrub(text: str) -> tuple[str, int]:
+    """Return ``text`` with lone surrogates and NULs replaced by U+FFFD, and how many there were."""
+    if UNSAFE_CHARS.search(text) is None:
+        return text, 0
+    return UNSAFE_CHARS.subn(REPLACEMENT, text)
 
 
 def stable_hash(*parts: object, length: int = 16) -> str:
@@ -75,6 +88,13 @@ class Article(_Record):
     dropped: list[DroppedLine] = field(default_factory=list)
     duplicate_of: str | None = None
 
+    def __post_init__(self) -> None:
+        """Apply the one text policy at the boundary: no lone surrogate or NUL gets past here."""
+        for name in ("id", "text", "url", "title", "date", "source", "duplicate_of"):
+            value = getattr(self, name)
+            if isinstance(value, str) and UNSAFE_CHARS.search(value) is not None:
+                setattr(self, name, scrub(value)[0])
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
         data = dict(data)
@@ -87,7 +107,7 @@ class Article(_Record):
     @staticmethod
     def make_id(text: str) -> str:
         """Return a content-hash id for an article that arrived without one."""
-        return "sha1:" + stable_hash(" ".join(text.split()), length=20)
+        return "sha1:" + stable_hash(" ".join(scrub(text)[0].split()), length=20)
 
 
 @dataclass

@@ -13,12 +13,18 @@ from realpolitik.actors import ActorResolver
 from realpolitik.coder.engine import EventCoder, MentionIndex
 from realpolitik.coder.lexicon import load_lexicon
 from realpolitik.coder.places import Gazetteer
-from realpolitik.errors import RealpolitikError, Warnings
+from realpolitik.errors import Errors, RealpolitikError, SourceError, Warnings
 from realpolitik.models import Article, Event
 from realpolitik.nlp import load_nlp
 from realpolitik.ontology import load_ontology
-from realpolitik.prefilter import Condensed, SentenceFilter
+from realpolitik.prefilter import (
+    Condensed,
+    SentenceFilter,
+    break_punctuation_runs,
+    cap_sentences,
+)
 from realpolitik.settings import Settings
+from realpolitik.sources.dates import iso_day
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +72,11 @@ class Pipeline:
     def __call__(
         self, text: str | Article, *, date: str | None = None, doc_id: str | None = None
     ) -> list[Event]:
-        """Code one text (or Article) and return its events."""
+        """Code one text (or Article) and return its events.
+
+        An article that fails to code is reported (W401) and gives no events.
+        Raises: SourceError E303 when the date is not a real YYYY-MM-DD day.
+        """
         article = (
             text
             if isinstance(text, Article)
@@ -74,10 +84,18 @@ class Pipeline:
         )
         if date and not article.date:
             article.date = date
+        if article.date is not None and iso_day(article.date) is None:
+            raise SourceError(Errors.E303.format(value=article.date))
         if not self.codable(article):
             return []
-        text, condensed = self.prepare(article)
-        return self.code_doc(self.nlp(text), article, condensed)
+        try:
+            parsed, condensed = self.prepare(article)
+            return self.code_doc(self.nlp(parsed), article, condensed)
+        except RealpolitikError:
+            raise
+        except Exception as exc:  # one bad text must not end the caller's run
+            logger.warning(Warnings.W401.format(doc_id=article.id, detail=repr(exc)[:200]))
+            return []
 
     @property
     def condensing(self) -> bool:
@@ -87,10 +105,18 @@ class Pipeline:
     def prepare(self, article: Article) -> tuple[str | Doc, Condensed | None]:
         """Return what to parse for an article: its condensed sentences (a Doc whose sentence
         starts are fixed) with their map, or its whole text when condensing is off."""
-        text = article.text[: self.settings.max_chars]
+        text = break_punctuation_runs(article.text[: self.settings.max_chars])
         if not self.condensing:
             return text, None
-        condensed = self.sentence_filter.condense(text)
+        condensed, cut = cap_sentences(
+            self.sentence_filter.condense(text),
+            text,
+            limit=self.settings.max_sentence_chars,
+            max_total=self.nlp.max_length - 1,
+        )
+        if cut:
+            limit = self.settings.max_sentence_chars
+            logger.warning(Warnings.W203.format(doc_id=article.id, count=cut, limit=limit))
         doc = self.nlp.make_doc(condensed.text)
         for piece in condensed.pieces:
             span = doc.char_span(piece.start, piece.end, alignment_mode="expand")
@@ -162,12 +188,21 @@ class Pipeline:
             yield from code_parallel(articles, pipeline=self, n_process=processes)
             return
 
+        failed: set[int] = set()
+
         def texts() -> Iterator[tuple[str | Doc, tuple[Article, Condensed | None]]]:
             for article in articles:
                 if not self.codable(article):
                     yield "", (article, None)
                     continue
-                text, condensed = self.prepare(article)
+                try:
+                    text, condensed = self.prepare(article)
+                except RealpolitikError:
+                    raise
+                except Exception as exc:  # one bad article must not sink the batch
+                    logger.warning(Warnings.W401.format(doc_id=article.id, detail=repr(exc)[:200]))
+                    failed.add(id(article))
+                    text, condensed = "", None
                 yield text, (article, condensed)
 
         stream = self.nlp.pipe(
@@ -177,7 +212,8 @@ class Pipeline:
             n_process=1,
         )
         for doc, (article, condensed) in stream:
-            if not self.codable(article):
+            if not self.codable(article) or id(article) in failed:
+                failed.discard(id(article))
                 yield article, []
                 continue
             try:

@@ -11,6 +11,7 @@ text whose pieces remember where they came from, so events point back into the o
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -22,6 +23,27 @@ from realpolitik.actors.resolve import PRONOUN_KEY, ROLE_NOUN_KEY
 logger = logging.getLogger(__name__)
 
 SEPARATOR = "\n\n"
+#: spaCy's tokenizer strips suffix punctuation one character at a time, each time searching the
+#: whole rest of the token, so a run of n commas costs n squared; runs are broken every RUN_LIMIT.
+RUN_LIMIT = 16
+_PUNCT_RUN = re.compile(rf"[^\w\s]{{{RUN_LIMIT + 1},}}")
+
+
+def break_punctuation_runs(text: str) -> str:
+    """Return ``text`` with every (RUN_LIMIT + 1)th character of a punctuation run made a space.
+
+    The text keeps its length, so offsets into it still point into the article.
+    """
+    if _PUNCT_RUN.search(text) is None:
+        return text
+    return _PUNCT_RUN.sub(_break_run, text)
+
+
+def _break_run(match: re.Match[str]) -> str:
+    run = list(match.group())
+    for i in range(RUN_LIMIT, len(run), RUN_LIMIT + 1):
+        run[i] = " "
+    return "".join(run)
 
 
 @dataclass(frozen=True)
@@ -112,3 +134,28 @@ def _join(text: str, spans: list[tuple[int, int, int]], *, total: int) -> Conden
         parts.append(chunk)
         offset += len(chunk) + len(SEPARATOR)
     return Condensed(SEPARATOR.join(parts), pieces, total)
+
+
+def cap_sentences(
+    condensed: Condensed, text: str, *, limit: int, max_total: int
+) -> tuple[Condensed, int]:
+    """Cut kept sentences longer than ``limit`` characters; drop those past ``max_total``.
+
+    Returns: the capped Condensed (the same object when nothing changed) and how many
+    sentences were cut.
+    """
+    spans: list[tuple[int, int, int]] = []
+    cut = 0
+    total = 0
+    for piece in condensed.pieces:
+        length = piece.end - piece.start
+        if length > limit:
+            length = limit
+            cut += 1
+        if total + length > max_total:
+            break
+        spans.append((piece.sentence_index, piece.original_start, piece.original_start + length))
+        total += length + len(SEPARATOR)
+    if not cut and len(spans) == len(condensed.pieces):
+        return condensed, 0
+    return _join(text, spans, total=condensed.total_sentences), cut

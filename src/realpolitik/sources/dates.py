@@ -37,6 +37,17 @@ def normalise_date(value: Any) -> str | None:
     return None
 
 
+def iso_day(value: str) -> str | None:
+    """Return ``value`` when it is a real day written YYYY-MM-DD, else None."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
+
+
 def _from_epoch(seconds: float) -> str | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000
