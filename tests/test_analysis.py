@@ -20,6 +20,7 @@ from realpolitik.analysis import (
     summarize,
 )
 from realpolitik.analysis.blocs import signed_modularity
+from realpolitik.analysis.periods import FIRST_DAY, LAST_DAY
 from realpolitik.errors import StoreError
 from realpolitik.models import Article
 from realpolitik.settings import Settings
@@ -216,3 +217,38 @@ def test_analysis_empty_store(store):
     assert alignment_network(store).number_of_nodes() == 0
     assert find_blocs(alignment_network(store)).blocs == []
     assert detect_shifts(store).empty
+
+
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [
+        ("9999-12-31", None),
+        (None, "9999-12"),
+        ("0001-01-01", None),
+        ("1677-09-20", "1677-09-21"),
+        ("0001", "9999"),
+    ],
+)
+def test_analysis_window_at_the_calendar_edges(store, since, until):
+    """Bounds pandas cannot hold select what the nearest representable day selects."""
+    _weekly_history(store, weeks=14, shift_week=11)
+    first, last = parse_day(since, name="since"), parse_until(until)
+    inside = (first or FIRST_DAY) <= date(2024, 2, 1) <= (last or LAST_DAY)
+    for freq in ("day", "week", "month"):
+        series = dyad_series(store, "RUS", "CHN", freq=freq, since=first, until=last)
+        assert (series["events"].sum() > 0) == inside
+    graph = alignment_network(store, since=first, until=last)
+    assert graph.has_edge("RUS", "CHN") == inside
+    shifts = detect_shifts(store, freq="week", window=6, since=first, until=last)
+    assert len(shifts) == (1 if inside else 0)
+
+
+def test_analysis_bounds_clamp_to_the_representable_range():
+    assert parse_day("0001-01-01") == FIRST_DAY
+    assert parse_until("9999-12") == LAST_DAY
+    assert parse_until(date(9999, 12, 31)) == LAST_DAY
+    assert parse_day(date(2024, 5, 6)) == date(2024, 5, 6)
+    assert parse_until("2024-02") == date(2024, 2, 29)
+    with pytest.raises(StoreError) as err:
+        parse_until("2024-13")
+    assert err.value.code == "E507" and "until" in str(err.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 from datetime import date, timedelta
 
@@ -14,6 +15,20 @@ logger = logging.getLogger(__name__)
 FREQS = ("day", "week", "month")
 _PANDAS_FREQ = {"day": "D", "week": "7D", "month": "MS"}
 """pandas frequencies of the period starts (a week starts on the Monday ``period_start`` gives)."""
+FIRST_DAY = date(1678, 1, 1)
+LAST_DAY = date(2261, 12, 31)
+"""The days analytics cover: whole years inside pandas' datetime range (1677-09-21 to 2262-04-11),
+so that period starts, week Mondays and month ends of a window stay representable."""
+
+
+def bounded(day: date | None, *, name: str = "date") -> date | None:
+    """Return ``day`` moved into FIRST_DAY..LAST_DAY (a window bound beyond them selects the same
+    stored days, since none can lie outside), noting the change in the log."""
+    if day is None or FIRST_DAY <= day <= LAST_DAY:
+        return day
+    edge = FIRST_DAY if day < FIRST_DAY else LAST_DAY
+    logger.info("%s %s is outside %s..%s; using %s", name, day, FIRST_DAY, LAST_DAY, edge)
+    return edge
 
 
 def check_freq(freq: str) -> str:
@@ -31,9 +46,15 @@ def check_freq(freq: str) -> str:
 def parse_day(value: str | date | None, *, name: str = "date") -> date | None:
     """Return ``value`` (YYYY-MM-DD, YYYY-MM or YYYY) as a date, or None.
 
-    A month or a year stands for its first day.
+    A month or a year stands for its first day; days outside FIRST_DAY..LAST_DAY are moved to
+    the nearer of them (see ``bounded``).
     Raises: StoreError E507.
     """
+    return bounded(_day(value, name=name), name=name)
+
+
+def _day(value: str | date | None, *, name: str) -> date | None:
+    """Return ``value`` as a date (a month or a year: its first day), not bounded."""
     if value is None or isinstance(value, date):
         return value
     text = value.strip()
@@ -49,18 +70,20 @@ def parse_day(value: str | date | None, *, name: str = "date") -> date | None:
 
 
 def parse_until(value: str | date | None) -> date | None:
-    """Return the last day ``value`` covers: YYYY-MM is the month's last day, YYYY the year's."""
-    if value is None or isinstance(value, date):
-        return value
-    start = parse_day(value, name="until")
-    if start is None:
-        return None
+    """Return the last day ``value`` covers: YYYY-MM is the month's last day, YYYY the year's.
+
+    Days outside FIRST_DAY..LAST_DAY are moved to the nearer of them (see ``bounded``).
+    Raises: StoreError E507.
+    """
+    start = _day(value, name="until")
+    if start is None or isinstance(value, date):
+        return bounded(start, name="until")
     text = value.strip()
     if len(text) == 4:
-        return date(start.year, 12, 31)
-    if len(text) == 7:
-        return (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
-    return start
+        start = date(start.year, 12, 31)
+    elif len(text) == 7:
+        start = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return bounded(start, name="until")
 
 
 def period_start(day: date, freq: str) -> date:

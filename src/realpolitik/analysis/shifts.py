@@ -126,7 +126,7 @@ def detect_shifts(
         return pd.DataFrame(columns=list(SHIFT_COLUMNS))
     days = pd.to_datetime(frame["period"], format="%Y-%m-%d")
     frame = frame.assign(period=period_starts(days, opts.freq))
-    index = period_index(days.min().date(), until or days.max().date(), opts.freq)
+    index = period_index(days.min().date(), days.max().date(), opts.freq)  # no shift after
     found = []
     for (source, target), group in frame.groupby(["source", "target"]):
         if group["events"].sum() < opts.min_events:
