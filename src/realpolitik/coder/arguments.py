@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
 
+import yaml
 from spacy.tokens import Span, Token
 
 from realpolitik.coder.clauses import Clause, expand_conj, nominal_clause, verbal_clause
@@ -23,6 +26,32 @@ RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
 # Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
 # by the United States", "waters around Taiwan", "cities in Ukraine".
 FOLLOWED_PREPS = frozenset({"of", "by", "around", "near", "off", "in", "along", "inside"})
+# Prepositions whose object names the actor of the act a noun names, followed only on the target
+# side: "the fear of aggression from the United States", "an agreement between X and Y".
+ACT_PREPS = frozenset({"from", "between"})
+WORDS_FILE = "arguments.yaml"
+
+
+@dataclass(frozen=True)
+class ArgumentWords:
+    """Word lists of argument constructions (``coder/data/arguments.yaml``)."""
+
+    topic_nouns: frozenset[str] = frozenset()
+    agent_nouns_for: frozenset[str] = frozenset()
+    experiencer_verbs: frozenset[str] = frozenset()
+    directed_participles: frozenset[str] = frozenset()
+    directed_preps: frozenset[str] = frozenset()
+    intent_nouns: frozenset[str] = frozenset()
+    decision_nouns: frozenset[str] = frozenset()
+    non_actor_heads: frozenset[str] = frozenset()
+    visiting_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls) -> ArgumentWords:
+        """Read the built-in word lists."""
+        text = (resources.files("realpolitik.coder.data") / WORDS_FILE).read_text("utf-8")
+        data = yaml.safe_load(text) or {}
+        return cls(**{k: frozenset(w.lower() for w in v or []) for k, v in data.items()})
 
 
 class MentionIndex:
@@ -66,17 +95,26 @@ def actor_key(mention) -> str | None:  # noqa: ANN001
 class ArgumentFinder:
     """Resolve the source and target sides of clauses to actor mentions."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, words: ArgumentWords | None = None) -> None:
         self.lexicon = lexicon
+        self.words = words or ArgumentWords.load()
 
     def actors_of(
-        self, token: Token, index: MentionIndex, depth: int = 0, *, places: bool = False
+        self,
+        token: Token,
+        index: MentionIndex,
+        depth: int = 0,
+        *,
+        places: bool = False,
+        acts: bool = False,
     ) -> list:
         """Return the actor mentions a noun phrase head stands for (``places``: a city counts as
         its country, for the destinations of visits and movements)."""
         mention = index.at(token, places=places)
         if mention is not None:
             return [mention]
+        if token.lemma_.lower() in self.words.non_actor_heads:
+            return []  # "nine billion US dollars", "in Arabic": origin, not an actor
         if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
             antecedent = index.at(token.head.head)  # "the country that ...": the noun itself
             return [antecedent] if antecedent is not None else []
@@ -86,11 +124,15 @@ class ArgumentFinder:
         for child in token.children:
             if child.dep_ in ACTOR_CHILD_DEPS:
                 for node in expand_conj(child):
-                    found.extend(self.actors_of(node, index, depth + 1, places=places))
-            elif child.dep_ == "prep" and child.lower_ in FOLLOWED_PREPS and not found:
+                    found.extend(
+                        self.actors_of(node, index, depth + 1, places=places, acts=acts)
+                    )
+            elif child.dep_ == "prep" and self._followed(token, child, acts) and not found:
                 for pobj in (c for c in child.children if c.dep_ == "pobj"):
                     for node in expand_conj(pobj):
-                        found.extend(self.actors_of(node, index, depth + 1, places=places))
+                        found.extend(
+                            self.actors_of(node, index, depth + 1, places=places, acts=acts)
+                        )
             elif child.dep_ == "acl" and child.tag_ == "VBN" and not found:
                 # "the deal brokered by the UN and Turkey": the parties behind the thing
                 for agent in (c for c in child.children if c.dep_ == "agent"):
@@ -99,10 +141,23 @@ class ArgumentFinder:
                             found.extend(self.actors_of(node, index, depth + 1))
         return _unique(found)
 
-    def side(self, tokens: list[Token], index: MentionIndex, *, places: bool = False) -> list:
+    def _followed(self, noun: Token, prep: Token, acts: bool) -> bool:
+        """Return True when a noun's prepositional phrase names the noun's actor."""
+        word = prep.lower_
+        if word in FOLLOWED_PREPS:
+            return True
+        if word == "for":  # "a spokesman for the PMF"
+            return noun.lemma_.lower() in self.words.agent_nouns_for
+        return acts and word in ACT_PREPS
+
+    def side(
+        self, tokens: list[Token], index: MentionIndex, *, places: bool = False, acts: bool = False
+    ) -> list:
+        """Return the actors a list of argument heads stands for (``acts``: also the actors of
+        the acts they name, through "from" and "between")."""
         found: list = []
         for token in tokens:
-            found.extend(self.actors_of(token, index, places=places))
+            found.extend(self.actors_of(token, index, places=places, acts=acts))
         return _unique(found)
 
     def is_violent(self, token: Token) -> bool:
@@ -115,6 +170,11 @@ class ArgumentFinder:
         return self.side(nominal_clause(token).subjects, index)
 
     def targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        """Return the target actors of a matched clause, trying the constructions news uses in
+        order: the agents of a condemned violent act, the pattern's prepositions, the objects
+        (and the actors of the acts they name), the owner of a relative pronoun's antecedent,
+        where a thing was aimed, the common target prepositions, the subject of a demand's
+        content, free relatives."""
         acts = [t for t in clause.objects if self.is_violent(t)] if not pattern.objects else []
         if acts and clause.kind == "verbal":  # "condemned the strikes on Yemen": the strikers
             return _unique([m for act in acts for m in self.agents_of_act(act, index)])
@@ -124,6 +184,24 @@ class ArgumentFinder:
             if found:
                 return found
         # "condemned Russia", "expelled two British diplomats", "gave Ukraine tanks"
+        objects = self._target_objects(clause, pattern)
+        finders = (
+            lambda: self.side(objects, index, acts=True),
+            lambda: self._antecedent_owners(objects, index),
+            lambda: self._directed_targets(objects, index),
+            lambda: self._default_prep_targets(clause, pattern, index),
+            lambda: self._content_subjects(clause, pattern, index),
+            lambda: self._free_relative_targets(clause, index),
+        )
+        for finder in finders:
+            found = finder()
+            if found:
+                return found
+        return []
+
+    def _target_objects(self, clause: Clause, pattern: Pattern) -> list[Token]:
+        """Return the objects that may name the target; a consultation's topic does not
+        ("discussed Libya-Turkey relations": Libya and Turkey were discussed, not met)."""
         objects = clause.objects
         if not objects and pattern.objects:  # "pulled out of the deal brokered by X"
             objects = [
@@ -132,15 +210,67 @@ class ArgumentFinder:
                 for t in toks
                 if t.lemma_.lower() in pattern.objects
             ]
-        found = self.side(objects, index)
-        if found:
-            return found
-        if not pattern.prep:
-            preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.prep_objects(p)]
-            found = self.side(preps, index)
+        if pattern.code.startswith("04"):
+            objects = [t for t in objects if t.lemma_.lower() not in self.words.topic_nouns]
+        return objects
+
+    def _default_prep_targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        if pattern.prep:
+            return []
+        preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.prep_objects(p)]
+        if pattern.code.startswith("04"):
+            preps = [t for t in preps if t.lemma_.lower() not in self.words.topic_nouns]
+        return self.side(preps, index)
+
+    def _antecedent_owners(self, objects: list[Token], index: MentionIndex) -> list:
+        """Read "a policy of turning boats away, which the UN has criticised": the target is
+        the antecedent's actor, else whoever holds the thing the antecedent sits in."""
+        for token in objects:
+            if token.tag_ not in RELATIVE_PRONOUN_TAGS or token.head.dep_ != "relcl":
+                continue
+            antecedent = token.head.head
+            found = self.actors_of(antecedent, index)
             if found:
                 return found
-        return self._free_relative_targets(clause, index)
+            node = antecedent
+            for _ in range(6):
+                if node.head.i == node.i:
+                    break
+                node = node.head
+                if node.pos_ == "VERB":
+                    found = self.side(verbal_clause(node).subjects, index)
+                    if found:
+                        return found
+        return []
+
+    def _directed_targets(self, objects: list[Token], index: MentionIndex) -> list:
+        """Read "fired rounds aimed at a loudspeaker in X", "aid slated for X": where the
+        object was directed."""
+        tokens = [
+            pobj
+            for obj in objects
+            for part in obj.children
+            if part.dep_ in {"acl", "relcl"}
+            and part.lemma_.lower() in self.words.directed_participles
+            for prep in part.children
+            if prep.dep_ == "prep" and prep.lower_ in self.words.directed_preps
+            for pobj in _pobj_list(prep)
+        ]
+        return self.side(tokens, index, places=True)
+
+    def _content_subjects(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        """Read "recommended the US troops withdraw", "demanded that Israel stop": the target of
+        an appeal or demand is the subject of what it asks for."""
+        if pattern.code[:2] not in {"02", "10"}:
+            return []
+        subjects = [
+            s
+            for c in clause.predicate.children
+            if c.dep_ in {"ccomp", "xcomp"}
+            for s in c.children
+            if s.dep_ in {"nsubj", "nsubjpass"}
+        ]
+        return self.side(subjects, index)
 
     def _free_relative_targets(self, clause: Clause, index: MentionIndex) -> list:
         """Read "condemned what he described as provocations by X" and "criticized the framework
