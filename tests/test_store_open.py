@@ -103,7 +103,7 @@ def test_store_truncated_database_gives_clear_error(tmp_path):
     with pytest.raises(StoreError) as err, open_store(str(path), settings=_settings()) as store:
         store.count("events")
         list(store.iter_events())
-    assert err.value.code == "E501" and "cut.db" in str(err.value)
+    assert err.value.code in ("E501", "E511") and "cut.db" in str(err.value)
 
 
 def test_store_foreign_sqlite_file_is_refused(tmp_path):
@@ -215,7 +215,48 @@ def test_store_readers_keep_working_while_ingest_writes(tmp_path):
 def test_store_parent_directory_missing(tmp_path):
     with pytest.raises(StoreError) as err:
         open_store(str(tmp_path / "no" / "such" / "dir.db"), settings=_settings())
-    assert err.value.code == "E501" and "dir.db" in str(err.value)
+    assert err.value.code == "E509" and "dir.db" in str(err.value)
+    assert "corrupt" not in str(err.value) and str(tmp_path / "no" / "such") in str(err.value)
+
+
+def _damaged_copy(tmp_path: Path) -> Path:
+    """Write a store of 2,000 events, then overwrite one page in the middle of the file."""
+    path = tmp_path / "flipped.db"
+    with open_store(str(path), settings=_settings()) as store:
+        for batch in range(4):
+            article = Article(id=f"a{batch}", text="t", date="2024-01-01")
+            events = [make_event("RUS", "CHN", doc_id=article.id, index=i) for i in range(500)]
+            store.write([(article, events)], coder_version="v")
+        store.backend.checkpoint()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    middle = (len(data) // page // 2) * page
+    data[middle + 8 : middle + page] = bytes((i * 37) % 251 for i in range(page - 8))
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_store_damaged_file_is_refused_on_open(tmp_path):
+    path = _damaged_copy(tmp_path)
+    for readonly in (True, False):
+        with pytest.raises(StoreError) as err:
+            open_store(str(path), settings=_settings(), readonly=readonly)
+        assert err.value.code == "E511" and ".recover" in str(err.value)
+    connect(str(path), timeout=5, readonly=True, quick_check_mb=0).close()  # check turned off
+
+
+@pytest.mark.parametrize(("sqlstate", "name"), [("40P01", "deadlock"), ("40001", "serialization")])
+@pytest.mark.postgres
+def test_store_postgres_aborted_transaction_is_not_a_connection_error(sqlstate, name):
+    url = postgres_server().create_database(f"aborted_{name}")
+    with open_store(url, settings=_settings()) as store:
+        with pytest.raises(StoreError) as err:
+            store.backend.execute(
+                f"DO $$ BEGIN RAISE EXCEPTION '{name}' USING ERRCODE = '{sqlstate}'; END $$"
+            )
+        assert err.value.code == "E510" and sqlstate in str(err.value)
+        assert "Cannot connect" not in str(err.value)
+        assert store.count("events") == 0  # the connection still serves
 
 
 def test_store_memory_database_works():

@@ -24,6 +24,15 @@ from realpolitik.store.checkpointer import Checkpointer
 logger = logging.getLogger(__name__)
 
 STREAM_ROWS = 5000
+QUICK_CHECK_ROWS = 3
+"""Problems PRAGMA quick_check lists before the store refuses a damaged file."""
+
+
+def default_quick_check_mb() -> int:
+    """Return the default of ``Settings.db_quick_check_mb``."""
+    from realpolitik.settings import Settings
+
+    return int(Settings.model_fields["db_quick_check_mb"].default)
 
 
 def is_postgres_url(db: str) -> bool:
@@ -125,6 +134,7 @@ class SQLiteBackend(Backend):
         cache_mb: int = 256,
         wal_mb: int = 256,
         background_checkpoints: bool = True,
+        quick_check_mb: int | None = None,
     ) -> None:
         super().__init__(path, timeout=timeout, readonly=readonly)
         self.checkpointer: Checkpointer | None = None
@@ -132,6 +142,8 @@ class SQLiteBackend(Backend):
         file = Path(path)
         if path != ":memory:" and readonly and not file.exists():
             raise StoreError(Errors.E505.format(path=path))
+        if path != ":memory:" and not file.parent.is_dir():
+            raise StoreError(Errors.E509.format(path=path, folder=file.parent))
         with self.errors():
             self.conn = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
@@ -146,6 +158,30 @@ class SQLiteBackend(Backend):
             if readonly:
                 self.conn.execute("PRAGMA query_only = 1")
             self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        limit = default_quick_check_mb() if quick_check_mb is None else quick_check_mb
+        try:
+            self._quick_check(file, limit)
+        except StoreError:
+            self.conn.close()
+            raise
+
+    def _quick_check(self, file: Path, limit_mb: int) -> None:
+        """Run PRAGMA quick_check on a file of at most ``limit_mb`` MiB (0: never).
+
+        Raises: StoreError E511 when SQLite reports damage.
+        """
+        if limit_mb <= 0 or self.label == ":memory:" or not file.is_file():
+            return
+        if file.stat().st_size > limit_mb * 2**20:
+            logger.info("%s is larger than %d MiB; quick_check skipped", self.label, limit_mb)
+            return
+        try:
+            rows = self.conn.execute(f"PRAGMA quick_check({QUICK_CHECK_ROWS})").fetchall()
+        except sqlite3.DatabaseError as exc:
+            rows = [(str(exc),)]
+        problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+        if problems:
+            raise StoreError(Errors.E511.format(path=self.label, detail="; ".join(problems)))
 
     def _set_wal(self) -> None:
         mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -255,7 +291,11 @@ class PostgresBackend(Backend):
         except (errors.UndefinedTable, errors.UndefinedColumn) as exc:
             raise StoreError(Errors.E501.format(path=self.label, detail=str(exc).strip())) from None
         except self._psycopg.OperationalError as exc:
-            raise StoreError(Errors.E506.format(url=self.label, detail=str(exc).strip())) from None
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if exc.sqlstate:  # the server answered: deadlock, serialization failure, disk full
+                detail = f"{exc.sqlstate} {type(exc).__name__}: {detail}"
+                raise StoreError(Errors.E510.format(url=self.label, detail=detail)) from None
+            raise StoreError(Errors.E506.format(url=self.label, detail=detail)) from None
 
     def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         with self.lock, self.errors(), self.conn.transaction():
@@ -288,11 +328,14 @@ def connect(
     cache_mb: int = 256,
     wal_mb: int = 256,
     background_checkpoints: bool = True,
+    quick_check_mb: int | None = None,
 ) -> Backend:
     """Open ``db`` (an SQLite path or a postgresql:// URL).
 
+    quick_check_mb: check SQLite files up to this size with PRAGMA quick_check (0: never;
+    default ``Settings.db_quick_check_mb``'s default)
     Raises: StoreError E501 (corrupt or foreign file), E502 (locked), E505 (missing, when
-    ``readonly``), E506 (PostgreSQL unreachable).
+    ``readonly``), E506 (PostgreSQL unreachable), E509 (no such folder), E511 (damaged).
     """
     if is_postgres_url(db):
         return PostgresBackend(db, timeout=timeout, readonly=readonly)
@@ -303,4 +346,5 @@ def connect(
         cache_mb=cache_mb,
         wal_mb=wal_mb,
         background_checkpoints=background_checkpoints,
+        quick_check_mb=quick_check_mb,
     )
