@@ -29,10 +29,11 @@ QUICK_CHECK_ROWS = 3
 
 
 def default_quick_check_mb() -> int:
-    """Return the default of ``Settings.db_quick_check_mb``."""
+    """Return ``db_quick_check_mb`` as the environment and ``.env`` set it (for callers of
+    ``connect`` that pass no value)."""
     from realpolitik.settings import Settings
 
-    return int(Settings.model_fields["db_quick_check_mb"].default)
+    return Settings().db_quick_check_mb
 
 
 def is_postgres_url(db: str) -> bool:
@@ -333,7 +334,7 @@ def connect(
     """Open ``db`` (an SQLite path or a postgresql:// URL).
 
     quick_check_mb: check SQLite files up to this size with PRAGMA quick_check (0: never;
-    default ``Settings.db_quick_check_mb``'s default)
+    default: ``db_quick_check_mb`` from the environment)
     Raises: StoreError E501 (corrupt or foreign file), E502 (locked), E505 (missing, when
     ``readonly``), E506 (PostgreSQL unreachable), E509 (no such folder), E511 (damaged).
     """
