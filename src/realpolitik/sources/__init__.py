@@ -17,11 +17,19 @@ from realpolitik.errors import Errors
 from realpolitik.language import LanguageDetector
 from realpolitik.models import Article
 from realpolitik.settings import Settings
-from realpolitik.sources.context import ReadContext
+from realpolitik.sources.context import FileWarnings, ReadContext
 from realpolitik.sources.feed import read_feed
 from realpolitik.sources.html import read_html
+from realpolitik.sources.ids import IdKeeper
 from realpolitik.sources.jsonl import read_jsonl
-from realpolitik.sources.stream import CORRUPT_ERRORS, Source, detail, open_source
+from realpolitik.sources.stream import (
+    CORRUPT_ERRORS,
+    NotRegularFile,
+    Source,
+    detail,
+    display_name,
+    open_source,
+)
 from realpolitik.sources.text import read_text
 from realpolitik.sources.warc import read_warc
 
@@ -53,9 +61,11 @@ def read_articles(
 
     clean: drop furniture lines, recording them in ``Article.dropped``
     dedupe: set ``duplicate_of`` on exact and near-duplicates of an earlier article of this call
-    on_warning: receives each coded warning (E1xx); default ``logger.warning``
+    on_warning: receives each coded warning (E1xx, W1xx); default ``logger.warning``
     deduper: a Deduper to share across calls (a resumed ingest); default a new one per call
-    Yields: Articles with ``language`` set; duplicates and non-English articles are kept, flagged.
+    Yields: Articles with ``language`` set and ids unique in the call (an id reused with other
+    text is keyed by content, W102; an exact repeat is skipped, W202); duplicates and
+    non-English articles are kept, flagged.
     """
     # clean.py reads its rules through this package, so it is imported here, not at the top
     from realpolitik.clean import LineCleaner, clean_article
@@ -68,7 +78,11 @@ def read_articles(
         deduper = Deduper(settings)
     elif not dedupe:
         deduper = None
-    for article in _read_all(paths, ctx):
+    ids = IdKeeper()
+    for read in _read_all(paths, ctx):
+        article = ids.admit(read, warn=ctx.warn)
+        if article is None:
+            continue
         if cleaner is not None:
             article = clean_article(article, cleaner)
             if not article.text.strip():
@@ -87,22 +101,29 @@ def _read_all(paths: Iterable[str | Path], ctx: ReadContext) -> Iterator[Article
             continue
         path = Path(path)
         if path.is_dir():
-            for file, stem in iter_files(path):
+            for file, stem in iter_files(path, on_skip=ctx.warn):
                 yield from read_source(file, ctx=ctx, stem=stem)
         elif path.exists():
             yield from read_source(path, ctx=ctx)
         else:
-            ctx.warn(Errors.E101.format(path=path))
+            ctx.warn(Errors.E101.format(path=display_name(str(path))))
 
 
-def iter_files(root: Path) -> Iterator[tuple[Path, str]]:
+def iter_files(
+    root: Path, *, on_skip: Callable[[str], None] | None = None
+) -> Iterator[tuple[Path, str]]:
     """Yield (file, id stem) for every file under ``root``, sorted, skipping hidden entries.
 
+    on_skip: receives E117 for each pipe, device or socket passed over
     Returns: the stem is the path relative to ``root`` ('site/a.html'), stable across runs.
     """
     for file in sorted(root.rglob("*")):
         relative = file.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not file.is_file():
+        if any(part.startswith(".") for part in relative.parts) or file.is_dir():
+            continue
+        if not file.is_file():
+            if on_skip is not None and file.exists():
+                on_skip(Errors.E117.format(path=display_name(str(file))))
             continue
         yield file, relative.as_posix()
 
@@ -110,21 +131,42 @@ def iter_files(root: Path) -> Iterator[tuple[Path, str]]:
 def read_source(
     path: str | Path, *, ctx: ReadContext, stem: str | None = None
 ) -> Iterator[Article]:
-    """Yield the raw (uncleaned) Articles of one file or '-', by the kind sniffed from content."""
+    """Yield the raw (uncleaned) Articles of one file or '-', by the kind sniffed from content.
+
+    While the file is read, ``ctx.warn`` prints each warning code ``settings.warn_repeats``
+    times and counts the rest (W103, when the file is done); a file that gives no article
+    and no warning is named (E118).
+    """
+    name = display_name(str(path))
     try:
         source = open_source(path, stem=stem)
-    except OSError as exc:
-        ctx.warn(Errors.E114.format(path=path, detail=exc.strerror or type(exc).__name__))
+    except NotRegularFile:
+        ctx.warn(Errors.E117.format(path=name))
         return
+    except OSError as exc:
+        ctx.warn(Errors.E114.format(path=name, detail=exc.strerror or type(exc).__name__))
+        return
+    sink = ctx.warn
+    warnings = FileWarnings(sink, source.name, ctx.settings.warn_repeats)
+    ctx.warn = warnings
+    count = 0
     try:
-        yield from _dispatch(source, ctx)
+        for article in _dispatch(source, ctx):
+            count += 1
+            yield article
         damage = source.damage()
         if damage is not None:
             ctx.warn(Errors.E107.format(path=source.name, detail=detail(damage)))
     except CORRUPT_ERRORS as exc:
         ctx.warn(Errors.E107.format(path=source.name, detail=detail(exc)))
+    except Exception as exc:  # a reader's parser failing on one file must not end the run
+        ctx.warn(Errors.E108.format(path=source.name, kind=source.kind, detail=detail(exc)))
     finally:
+        ctx.warn = sink
         source.close()
+        warnings.close()
+    if count == 0 and warnings.total == 0:
+        ctx.warn(Errors.E118.format(path=source.name))
 
 
 def _dispatch(source: Source, ctx: ReadContext) -> Iterator[Article]:

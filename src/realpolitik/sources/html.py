@@ -45,7 +45,14 @@ def html_to_article(
             include_comments=False,
             with_metadata=True,
         )
-    except (ValueError, TypeError, ParserError, XMLSyntaxError, AttributeError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        ParserError,
+        XMLSyntaxError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         ctx.warn(Errors.E108.format(path=where, kind="HTML", detail=f"{type(exc).__name__}: {exc}"))
         return None
     text = (getattr(document, "text", None) or "").strip()

@@ -9,6 +9,8 @@ import codecs
 import gzip
 import io
 import logging
+import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from realpolitik.errors import Errors
+from realpolitik.models import scrub
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,13 @@ HTML_MARKERS = (
     b"<p>",
     b"<title",
 )
+#: Byte order marks of the UTF-16 and UTF-32 encodings (UTF-32 first: it starts like UTF-16).
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 #: Errors reading may raise: damaged gzip data read directly, or the disk itself.
 CORRUPT_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile, OSError)
 
@@ -84,10 +94,25 @@ class Source:
             self.stream.close()
 
 
+class NotRegularFile(OSError):
+    """A path names a pipe, device or socket: opening it could block forever (E117)."""
+
+
+def display_name(name: str) -> str:
+    """Return a file name as printable, storable text: undecodable bytes become U+FFFD."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return scrub(name)[0]
+
+
 def open_source(path: Path | str, *, stem: str | None = None) -> Source:
     """Open ``path`` ('-' for stdin) as a peekable stream, undoing gzip, and sniff its kind.
 
+    UTF-16 and UTF-32 input (with or without a byte order mark) is transcoded to UTF-8 here,
+    so every reader meets UTF-8.
     Raises:
+        NotRegularFile: when the path is not a regular file (the caller reports E117).
         OSError: when the file cannot be opened (the caller reports E114).
     """
     if str(path) == "-":
@@ -95,9 +120,11 @@ def open_source(path: Path | str, *, stem: str | None = None) -> Source:
         name = "<stdin>"
         stem = stem or "stdin"
     else:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise NotRegularFile(f"not a regular file: {display_name(str(path))}")
         raw = open(path, "rb")  # noqa: SIM115 - closed by Source.close
-        name = str(path)
-        stem = stem or Path(path).name
+        name = display_name(str(path))
+        stem = display_name(stem or Path(path).name)
     stream: BinaryIO = raw
     if not isinstance(raw, io.BufferedReader):
         stream = io.BufferedReader(raw)  # type: ignore[arg-type]
@@ -105,6 +132,11 @@ def open_source(path: Path | str, *, stem: str | None = None) -> Source:
     if compressed:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
     head, error = _read_head(stream)
+    encoding = wide_encoding(head)
+    if encoding is not None:
+        wide = io.BufferedReader(_Prefixed(head, stream, error), buffer_size=CHUNK_BYTES)
+        stream = io.BufferedReader(_Transcoded(wide, encoding), buffer_size=CHUNK_BYTES)  # type: ignore[assignment]
+        head, error = _read_head(stream)
     prefixed = io.BufferedReader(_Prefixed(head, stream, error), buffer_size=CHUNK_BYTES)
     source = Source(name=name, stem=stem, stream=prefixed, compressed=compressed)
     source.kind = sniff(head, name=_strip_gz(name))
@@ -160,6 +192,75 @@ class _Prefixed(io.RawIOBase):
             return 0
         buffer[: len(data)] = data
         return len(data)
+
+    def close(self) -> None:
+        self._rest.close()
+        super().close()
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """Return the codec of UTF-16 or UTF-32 text from its first bytes, else None.
+
+    A byte order mark decides; without one, text whose zero bytes sit where mostly-ASCII
+    UTF-16LE/BE or UTF-32LE/BE text puts them, and which decodes cleanly, is taken as such.
+    """
+    for bom, codec in WIDE_BOMS:
+        if head.startswith(bom):
+            return codec
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    for codec, width, zero_at in (
+        ("utf-32-le", 4, (1, 2, 3)),
+        ("utf-32-be", 4, (0, 1, 2)),
+        ("utf-16-le", 2, (1,)),
+        ("utf-16-be", 2, (0,)),
+    ):
+        sample = head[: len(head) - len(head) % width]
+        units = len(sample) // width
+        zeros = [sample[i::width].count(0) for i in range(width)]
+        wide = all(zeros[i] >= 0.7 * units for i in zero_at)
+        narrow = all(zeros[i] <= 0.05 * units for i in range(width) if i not in zero_at)
+        if wide and narrow and _decodes(sample, codec):
+            return codec
+    return None
+
+
+def _decodes(sample: bytes, codec: str) -> bool:
+    """Return whether a BOM-less sample decodes to text that is mostly printable ASCII."""
+    try:
+        text = codecs.getincrementaldecoder(codec)().decode(sample)
+    except UnicodeDecodeError:
+        return False
+    plain = sum(1 for char in text if " " <= char <= "~" or char in "\t\r\n")
+    return bool(text) and plain >= 0.6 * len(text) and any(c.isspace() for c in text)
+
+
+class _Transcoded(io.RawIOBase):
+    """A raw stream serving UTF-16 or UTF-32 input re-encoded as UTF-8 (bad units as U+FFFD)."""
+
+    def __init__(self, rest: BinaryIO, codec: str):
+        self._rest = rest
+        self._decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._pending and not self._done:
+            data = _read1(self._rest, CHUNK_BYTES)
+            text = self._decoder.decode(data, final=not data)
+            self._done = not data
+            self._pending = text.encode("utf-8", "replace")
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    @property
+    def damage(self) -> BaseException | None:
+        return getattr(self._rest.raw, "damage", None)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         self._rest.close()
@@ -246,7 +347,11 @@ def iter_text(source: Source, *, warn: Warn) -> Iterator[str]:
             text = decoder.decode(chunk)
         lines += chunk.count(b"\n")
         yield text
-    yield decoder.decode(b"", final=True)
+    try:
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        warn(Errors.E106.format(path=f"{source.name} line {lines}", detail=exc.reason))
+        yield "\ufffd"
 
 
 def iter_lines(source: Source, *, limit: int, warn: Warn) -> Iterator[tuple[int, bytes]]:
