@@ -210,6 +210,12 @@ class Settings(BaseSettings):
         description="Copy SQLite's write-ahead log into the database file from a second thread, "
         "so a writer does not stop for it.",
     )
+    cluster_window_days: int = Field(
+        1,
+        ge=0,
+        description="Days after an event's first day within which mentions of the same actors "
+        "and CAMEO root are linked to it as one unique event (store/clusters.py).",
+    )
     network_min_events: int = Field(
         3,
         ge=1,
