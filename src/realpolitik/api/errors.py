@@ -14,6 +14,8 @@ from realpolitik.errors import Errors, RealpolitikError
 logger = logging.getLogger(__name__)
 
 STATUS: dict[str, int] = {
+    "E201": 503,
+    "E303": 422,
     "E505": 503,
     "E506": 503,
     "E502": 503,
@@ -29,8 +31,15 @@ STATUS: dict[str, int] = {
     "E610": 400,
     "E611": 404,
     "E612": 400,
+    "E613": 404,
+    "E614": 405,
+    "E615": 400,
+    "E617": 503,
+    "E618": 503,
 }
 """HTTP status per error code; codes not listed are server errors (500)."""
+HTTP_CODES: dict[int, str] = {400: "E615", 404: "E613", 405: "E614"}
+"""Catalogue code of the HTTP errors the framework raises itself."""
 
 
 def status_of(code: str) -> int:
@@ -38,9 +47,24 @@ def status_of(code: str) -> int:
     return STATUS.get(code, 500)
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """Return the API's JSON error response."""
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    body = {"error": {"code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def http_error_message(request: Request, status: int, detail: object) -> tuple[str, str]:
+    """Return the catalogue code and message of an HTTP error raised by the framework."""
+    code = HTTP_CODES.get(status, "E619")
+    if code == "E613":
+        return code, Errors.E613.format(path=request.url.path)
+    if code == "E614":
+        return code, Errors.E614.format(method=request.method, path=request.url.path)
+    if code == "E615":
+        return code, Errors.E615.format(detail=detail)
+    return code, Errors.E619.format(status=status, detail=detail)
 
 
 def _describe(exc: RequestValidationError) -> str:
@@ -60,7 +84,9 @@ def install(app: FastAPI) -> None:
         status = status_of(exc.code)
         if status >= 500:
             logger.error("%s %s: %s", request.method, request.url.path, exc)
-        return error_response(status, exc.code, str(exc))
+        retry = getattr(exc, "retry_after", None)
+        headers = {"retry-after": str(retry)} if retry else None
+        return error_response(status, exc.code, str(exc), headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -68,5 +94,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        code = f"HTTP{exc.status_code}"
-        return error_response(exc.status_code, code, str(exc.detail))
+        code, message = http_error_message(request, exc.status_code, exc.detail)
+        return error_response(exc.status_code, code, message, exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("%s %s failed", request.method, request.url.path)
+        message = Errors.E616.format(kind=type(exc).__name__, path=request.url.path)
+        return error_response(500, "E616", message)

@@ -1,8 +1,11 @@
 """The API's guard: one ASGI middleware for hosts, tokens, rate limits, body size and headers.
 
 In order, each request is checked for: a Host header the server answers to (loopback names
-when bound to loopback, which stops DNS-rebinding pages), a token when the client is not on
-this machine, the client's rate limit, and a body no larger than ``max_request_bytes``. Every
+when bound to loopback; else also IP addresses, this machine's names and
+``api_allowed_hosts``: a DNS-rebinding page always names its own host, so it is refused even
+when its requests come from this machine, which needs no token), a path and query without NUL
+characters (no store can hold them), a token when the client is not on this machine, the
+client's rate limit, and a body no larger than ``max_request_bytes``. Every
 response carries a Content-Security-Policy that lets pages load and fetch from this origin
 only, so the dashboard cannot reach another host even by mistake. No CORS headers are sent.
 """
@@ -14,6 +17,7 @@ import ipaddress
 import json
 import logging
 import math
+import socket
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
@@ -58,6 +62,22 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+def is_ip_address(host: str) -> bool:
+    """Return True when ``host`` is an IPv4 or IPv6 address (no DNS name can rebind it)."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def own_names(settings: Settings) -> frozenset[str]:
+    """Return the host names an open server answers to: the bound name, this machine's names
+    and ``api_allowed_hosts`` (lower case)."""
+    names = {settings.host, socket.gethostname(), socket.getfqdn(), *settings.api_allowed_hosts}
+    return frozenset(n.strip().lower().rstrip(".") for n in names if n and n.strip())
+
+
 def host_name(header: str) -> str:
     """Return the host part of a Host header (``[::1]:8000`` gives ``::1``)."""
     header = header.strip().lower()
@@ -71,6 +91,12 @@ def error_body(code: str, message: str) -> bytes:
     return json.dumps({"error": {"code": code, "message": message}}).encode()
 
 
+def _has_nul(scope: Scope) -> bool:
+    """Return True when the request's path or query string holds a NUL, raw or %-encoded."""
+    raw = (scope.get("raw_path") or b"") + b"?" + (scope.get("query_string") or b"")
+    return b"%00" in raw or b"\x00" in raw or "\x00" in scope.get("path", "")
+
+
 class Guard:
     """ASGI middleware enforcing the API's security defaults (see the module docstring).
 
@@ -82,6 +108,15 @@ class Guard:
         self.settings = settings
         self.limiter = limiter
         self.local_only = is_loopback(settings.host)
+        self.names = frozenset() if self.local_only else own_names(settings)
+
+    def host_allowed(self, host: str) -> bool:
+        """Return True when the server answers to the Host header's name ``host``."""
+        if is_loopback(host):
+            return True
+        if self.local_only:
+            return False
+        return is_ip_address(host) or host.rstrip(".") in self.names
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,7 +129,7 @@ class Guard:
             await self._reply(send, *refusal)
             return
         if self._token_in_query(scope):
-            await self._set_cookie(send)
+            await self._set_cookie(send, secure=scope.get("scheme") == "https")
             return
         receive = await self._bounded(receive, headers, send)
         if receive is not None:
@@ -105,8 +140,11 @@ class Guard:
     ) -> tuple[int, str, str, list[tuple[bytes, bytes]]] | None:
         """Return (status, code, message, extra headers) when the request is refused."""
         host = host_name(headers.get("host", ""))
-        if self.local_only and not is_loopback(host):
+        if not self.host_allowed(host):
             return 400, "E610", Errors.E610.format(host=host, port=self.settings.port), []
+        if _has_nul(scope):
+            detail = "NUL characters (%00) are not accepted in paths or parameters"
+            return 422, "E608", Errors.E608.format(detail=detail), []
         if not is_loopback(client) and not self._authorised(headers, scope):
             message = Errors.E606.format(client=client)
             return 401, "E606", message, [(b"www-authenticate", b"Bearer")]
@@ -142,8 +180,10 @@ class Guard:
             hmac.compare_digest(t.encode(), token.encode()) for t in self._query_tokens(scope)
         )
 
-    async def _set_cookie(self, send: Send) -> None:
+    async def _set_cookie(self, send: Send, *, secure: bool) -> None:
         cookie = f"{TOKEN_COOKIE}={self.settings.api_token}; HttpOnly; SameSite=Strict; Path=/"
+        if secure:
+            cookie += "; Secure"
         headers = [(b"location", b"/"), (b"set-cookie", cookie.encode()), *SECURITY_HEADERS]
         await send({"type": "http.response.start", "status": 303, "headers": headers})
         await send({"type": "http.response.body", "body": b""})

@@ -1,10 +1,11 @@
 """What one API app owns: its settings, read-only store connections, the coder and the limiter.
 
 Requests run in a thread pool; each thread reads through its own read-only connection (opened
-on first use), so readers never wait on one another. The coding pipeline is loaded on the
-first ``POST /api/code`` and shared by all threads behind a lock (spaCy is not thread-safe).
-SQLite queries made inside :meth:`ApiState.reading` stop once ``settings.api_query_ms`` have
-passed since the block began.
+on first use; only the first runs the store's integrity check), so readers never wait on one
+another. Texts to code go to a separate, bounded pool of workers (``realpolitik.api.coding``),
+so coding never holds a reading thread. Queries made inside :meth:`ApiState.reading` stop once
+``settings.api_query_ms`` have passed since the block began: SQLite through a progress
+handler, PostgreSQL through ``statement_timeout``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from realpolitik.api.coding import CodingPool
 from realpolitik.api.ratelimit import RateLimiter
 from realpolitik.errors import APIError, Errors, StoreError
 from realpolitik.settings import Settings
+from realpolitik.store.backends import connect
 from realpolitik.store.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -65,9 +68,8 @@ class ApiState:
         self.limiter = RateLimiter(
             rate=settings.rate_limit_per_second, burst=settings.rate_limit_burst
         )
-        self._load_pipeline = load_pipeline
-        self._pipeline: Pipeline | None = None
-        self.pipeline_lock = threading.Lock()
+        self.coding = CodingPool(settings, load_pipeline=load_pipeline)
+        self._checked = False
         self._kb: KnowledgeBase | None = None
         self._kb_lock = threading.Lock()
         self._local = threading.local()
@@ -85,14 +87,29 @@ class ApiState:
         """Return this thread's read-only store connection."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = open_store(self.db, settings=self.settings, readonly=True)
+            store = self._open()
             self._local.clock = QueryClock()
             if store.backend.name == "sqlite":
                 store.backend.conn.set_progress_handler(self._local.clock, PROGRESS_STEPS)
+            else:
+                store.backend.execute(f"SET statement_timeout = {int(self.settings.api_query_ms)}")
             self._local.store = store
             with self._stores_lock:
                 self._stores.append(store)
         return store
+
+    def _open(self) -> Store:
+        """Open a read-only store: the first fully checked, later ones (more threads) quickly."""
+        if not self._checked:
+            store = open_store(self.db, settings=self.settings, readonly=True)
+            self._checked = True
+            return store
+        s = self.settings
+        backend = connect(
+            self.db, timeout=s.db_timeout, readonly=True, cache_mb=s.db_cache_mb,
+            wal_mb=s.db_wal_mb, background_checkpoints=False, quick_check_mb=0,
+        )
+        return Store(backend, settings=s)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -106,23 +123,13 @@ class ApiState:
         clock.deadline = time.monotonic() + self.settings.api_query_ms / 1000
         try:
             yield store
-        except StoreError:
-            if clock.fired:
+        except StoreError as exc:
+            timed_out = exc.code == "E502" and time.monotonic() >= clock.deadline
+            if clock.fired or timed_out:
                 raise APIError(Errors.E612.format(ms=self.settings.api_query_ms)) from None
             raise
         finally:
             clock.deadline = math.inf
-
-    def pipeline(self) -> Pipeline:
-        """Return the coding pipeline, loading it on first use (call under ``pipeline_lock``)."""
-        if self._pipeline is None:
-            if self._load_pipeline is None:
-                import realpolitik
-
-                self._pipeline = realpolitik.load(self.settings)
-            else:
-                self._pipeline = self._load_pipeline(self.settings)
-        return self._pipeline
 
     def actor_names(self, keys: list[str]) -> dict[str, str]:
         """Return the canonical name of each key that is a country of the actor knowledge base.
@@ -138,7 +145,8 @@ class ApiState:
         return {key: name for key, name in names.items() if name}
 
     def close(self) -> None:
-        """Close every store connection the app opened."""
+        """Stop the coding workers and close every store connection the app opened."""
+        self.coding.close()
         with self._stores_lock:
             stores, self._stores = self._stores, []
         for store in stores:

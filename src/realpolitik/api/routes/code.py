@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from realpolitik.api.routes.params import DAY_PATTERN, state
 from realpolitik.api.serialize import event_json
@@ -17,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["code"])
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 class CodeRequest(BaseModel):
     """A text to code; nothing is stored."""
@@ -25,16 +28,24 @@ class CodeRequest(BaseModel):
     date: str | None = Field(None, pattern=DAY_PATTERN, description="Publication date, YYYY-MM-DD.")
     doc_id: str | None = Field(None, max_length=200, description="Id used in the event ids.")
 
+    @field_validator("text", "doc_id")
+    @classmethod
+    def _no_lone_surrogates(cls, value: str | None) -> str | None:
+        """Replace lone UTF-16 surrogates (``"\\ud800"`` in JSON) with U+FFFD: they cannot be
+        encoded, so no text holding them can be parsed, hashed or shown."""
+        return LONE_SURROGATE.sub("\ufffd", value) if value else value
+
 
 @router.post("/code", summary="Code a text into events (nothing is stored)")
-def code(st: Annotated[ApiState, Depends(state)], body: CodeRequest) -> dict[str, Any]:
+async def code(st: Annotated[ApiState, Depends(state)], body: CodeRequest) -> dict[str, Any]:
     """Return the events coded from ``text``, each with highlight marks.
 
-    Raises: E609 (text too long), E201 (model missing).
+    Coding runs on the app's coding workers, never on the threads that serve reads.
+    Raises: E609 (text too long), E617 (workers busy), E618 (over the time budget), E201
+    (model missing).
     """
     limit = st.settings.api_code_max_chars
     if len(body.text) > limit:
         raise APIError(Errors.E609.format(size=len(body.text), limit=limit))
-    with st.pipeline_lock:
-        events = st.pipeline()(body.text, date=body.date, doc_id=body.doc_id or "pasted")
+    events = await st.coding.code(body.text, date=body.date, doc_id=body.doc_id or "pasted")
     return {"events": [event_json(e) for e in events], "chars": len(body.text)}
