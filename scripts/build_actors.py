@@ -754,9 +754,9 @@ def write_tokens(out: Path) -> None:
 
     The resolver reads these instead of tokenizing ~3,000 phrases at each start (about 0.5 s).
     """
-    from realpolitik.actors.kb import load_kb
+    from realpolitik.actors.kb import alias_phrases
+    from realpolitik.actors.loader import load_kb
     from realpolitik.actors.matcher import is_simple, tokenize
-    from realpolitik.actors.resolve import alias_phrases
     from realpolitik.nlp import load_nlp
 
     nlp = load_nlp()

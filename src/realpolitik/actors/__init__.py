@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from realpolitik.actors.kb import Entry, KnowledgeBase, Role, load_kb
-from realpolitik.actors.resolve import ActorResolver, Mention
+from realpolitik.actors.kb import Entry, KnowledgeBase, Role
+from realpolitik.actors.loader import load_kb
+from realpolitik.actors.mention import Mention
+from realpolitik.actors.resolve import ActorResolver
 
 logger = logging.getLogger(__name__)
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from realpolitik.actors.kb import KnowledgeBase
+from realpolitik.actors.lexicon import Rules
+from realpolitik.actors.mention import Mention
 from realpolitik.models import Actor
-
-if TYPE_CHECKING:
-    from realpolitik.actors.resolve import ActorResolver, Mention
+from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,17 @@ PLURAL_AGENT_TAGS = frozenset({"NNS", "NNPS"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "acomp", "csubj", "advcl"})
 
 
+@dataclass(frozen=True)
+class Linker:
+    """What coreference reads: the knowledge base, the rule words and the settings."""
+
+    kb: KnowledgeBase
+    rules: Rules
+    settings: Settings
+
+
 def resolve_references(
-    doc: Doc, mentions: list[Mention], resolver: ActorResolver, refs: dict[int, dict]
+    doc: Doc, mentions: list[Mention], resolver: Linker, refs: dict[int, dict]
 ) -> list[Mention]:
     """Fill the actor and antecedent of each pronoun and role noun; drop those left unresolved.
 
@@ -75,7 +85,7 @@ def _antecedent(
     info: dict,
     sent_of: dict[int, int],
     window: int,
-    resolver: ActorResolver,
+    resolver: Linker,
 ) -> int | None:
     """Return the index into ``prior`` of the best antecedent for ``m``, or None."""
     if info.get("number") == "pl" and m.kind == "role_noun":
@@ -116,7 +126,7 @@ def _same_sentence(prior: list[Mention], m: Mention, sent_of: dict[int, int]) ->
     return out
 
 
-def _expletive(doc: Doc, m: Mention, resolver: ActorResolver) -> bool:
+def _expletive(doc: Doc, m: Mention, resolver: Linker) -> bool:
     """Return whether a pronoun "it" is a dummy subject ("it is likely that", "it seems")."""
     token = doc[m.head]
     if token.lower_ != "it":
@@ -126,7 +136,7 @@ def _expletive(doc: Doc, m: Mention, resolver: ActorResolver) -> bool:
     verb = token.head
     return (
         token.dep_ in SUBJECT_DEPS
-        and verb.lemma_ in resolver.expletive_heads
+        and verb.lemma_ in resolver.rules.expletive_heads
         and any(c.dep_ in CLAUSE_DEPS for c in verb.children)
     )
 
@@ -141,7 +151,7 @@ def _root(prior: list[Mention], m: Mention) -> Mention:
 
 
 def _agrees(
-    doc: Doc, m: Mention, cand: Mention, root: Mention, info: dict, resolver: ActorResolver
+    doc: Doc, m: Mention, cand: Mention, root: Mention, info: dict, resolver: Linker
 ) -> bool:
     kind = root.kind
     if m.kind == "role_noun":
@@ -160,7 +170,7 @@ def _agrees(
     )
 
 
-def _role_noun_fits(cand: Mention, kind: str, info: dict, resolver: ActorResolver) -> bool:
+def _role_noun_fits(cand: Mention, kind: str, info: dict, resolver: Linker) -> bool:
     if kind not in info.get("kinds", ()):
         return False
     tag = info.get("tag")

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from realpolitik.actors.lexicon import cameo_codes
+from realpolitik.actors.mention import KINDS, PLACE_KINDS
 from realpolitik.actors.names import alias_key
 from realpolitik.errors import ActorError, Errors, SettingsError
-from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("country", "demonym", "capital", "metonym", "city", "person", "igo", "group", "agent")
-PLACE_KINDS = frozenset({"country", "demonym", "capital", "metonym", "city"})
+__all__ = ["KINDS", "PLACE_KINDS", "Entry", "KnowledgeBase", "Role", "load_tables", "read_table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,22 +249,13 @@ def read_table(name: str, *, path: Path | None = None) -> Iterator[tuple[int, di
         yield number, dict(zip(header, cells, strict=True))
 
 
-def load_kb(
-    settings: Settings | None = None,
-    *,
-    files: Iterable[Path] | None = None,
-    data: Path | None = None,
-) -> KnowledgeBase:
-    """Load the shipped tables, then the user files of ``settings.actor_files`` and ``files``.
+def load_tables(*, data: Path | None = None) -> KnowledgeBase:
+    """Load the shipped tables (or those of the folder ``data``) into a new knowledge base.
 
     data: a folder of tables to read instead of the shipped ones (the build script's output)
 
-    Raises: SettingsError E002/E003 for a broken shipped table; ActorError E301/E302 for a
-    user file.
+    Raises: SettingsError E002/E003 for a broken table.
     """
-    from realpolitik.actors.userfile import load_actor_file
-
-    settings = settings or Settings()
     kb = KnowledgeBase()
 
     def rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -272,7 +263,6 @@ def load_kb(
 
     codes = cameo_codes()
     kb.transnational, kb.regions = codes["transnational"], codes["regions"]
-
     _load_countries(kb, rows)
     _load_igos(kb, rows)
     _load_people(kb, rows)
@@ -280,26 +270,20 @@ def load_kb(
     _load_agents(kb, rows)
     if data is None or (data / "tokens.tsv").is_file():
         kb.tokens = {row["text"]: row["tokens"].split(" ") for _, row in rows("tokens.tsv")}
-    for path in [*settings.actor_files, *(files or [])]:
-        load_actor_file(kb, Path(path), snapshot=settings.actor_petrarch_snapshot)
-    logger.debug("actor knowledge base: %d entries, %d aliases", len(kb), len(kb.aliases))
     return kb
 
 
-def cameo_codes() -> dict[str, frozenset[str]]:
-    """Return the CAMEO code sets of data/lexicon.yaml: transnational prefixes and regions.
-
-    Raises: SettingsError E002 when the lexicon lacks them.
-    """
-    from realpolitik.actors.resolve import load_lexicon
-
-    lexicon = load_lexicon()
-    try:
-        return {k: frozenset(lexicon["cameo"][k]) for k in ("transnational", "regions")}
-    except (KeyError, TypeError) as exc:
-        raise SettingsError(
-            Errors.E002.format(path="actors/data/lexicon.yaml", line=1, detail=f"cameo: {exc}")
-        ) from exc
+def alias_phrases(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Return (surface text, alias key) for every spelling the matcher must find."""
+    phrases: list[tuple[str, str]] = []
+    for key, alias in kb.aliases.items():
+        for form in alias.forms:
+            phrases.append((form, key))
+            if "'" in form:
+                phrases.append((form.replace("'", "\u2019"), key))
+        if not key.isascii() or not all(f.isascii() for f in alias.forms):
+            phrases.append((key, key))
+    return phrases
 
 
 def _load_countries(kb: KnowledgeBase, rows: Rows) -> None:

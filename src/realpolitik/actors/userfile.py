@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from realpolitik.actors.kb import PLACE_KINDS, Entry, KnowledgeBase, Role
+from realpolitik.actors.kb import Entry, KnowledgeBase, Role
+from realpolitik.actors.mention import PLACE_KINDS
 from realpolitik.actors.names import slug
 from realpolitik.actors.petrarch import PetrarchEntry, read_petrarch
 from realpolitik.errors import ActorError, Errors
