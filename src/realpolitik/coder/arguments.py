@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 ACTOR_CHILD_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "npadvmod"})
 PLACE_KINDS = frozenset({"city", "capital", "country", "place", "region"})
 RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
+RELATIVE_TAGS = RELATIVE_PRONOUN_TAGS | {"WP$"}
 # Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
 # by the United States", "waters around Taiwan", "cities in Ukraine".
 FOLLOWED_PREPS = frozenset({"of", "by", "around", "near", "off", "in", "along", "inside"})
@@ -112,7 +113,7 @@ class ArgumentFinder:
         its country, for the destinations of visits and movements)."""
         mention = index.at(token, places=places)
         if mention is not None:
-            return [mention]
+            return [mention, *self._coordinated_modifiers(token, mention, index)]
         if token.lemma_.lower() in self.words.non_actor_heads:
             return []  # "nine billion US dollars", "in Arabic": origin, not an actor
         if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
@@ -140,6 +141,19 @@ class ArgumentFinder:
                         for node in expand_conj(pobj):
                             found.extend(self.actors_of(node, index, depth + 1))
         return _unique(found)
+
+    @staticmethod
+    def _coordinated_modifiers(token: Token, mention, index: MentionIndex) -> list:  # noqa: ANN001
+        """Return the other actors of coordinated modifiers: "Indian and Australian businessmen"
+        is matched as one mention of the second; the first is an actor too."""
+        found = []
+        for child in token.children:
+            if child.dep_ == "amod" and any(c.dep_ == "conj" for c in child.children):
+                for node in expand_conj(child):
+                    other = index.at(node)
+                    if other is not None and other is not mention:
+                        found.append(other)
+        return found
 
     def _followed(self, noun: Token, prep: Token, acts: bool) -> bool:
         """Return True when a noun's prepositional phrase names the noun's actor."""
@@ -317,9 +331,12 @@ class ArgumentFinder:
         return self.side(experiencers, index), self.side(undergoers, index)
 
     def inherit_subjects(self, clause: Clause, index: MentionIndex) -> list:
+        """Return the source actors: the clause's own subjects, else (only when it has no subject
+        at all and is not a passive without agent) those of the clause controlling it."""
         sources = self.side(clause.subjects, index)
-        if sources or clause.kind == "nominal":
-            return sources
+        explicit = [t for t in clause.subjects if t.pos_ != "PRON" or t.tag_ in RELATIVE_TAGS]
+        if sources or clause.kind == "nominal" or explicit or clause.passive:
+            return sources  # "we" in a quote unresolved: the speaker's clause decides below
         node = clause.predicate
         for _ in range(5):  # "X said it would..." falls back to the controlling clause's subject
             if node.head.i == node.i:

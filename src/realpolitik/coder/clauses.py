@@ -194,6 +194,8 @@ def verbal_clause(verb: Token) -> Clause:
     controller = None
     if not subjects:
         subjects, controller = _inherited_subjects(verb)
+        # "Canada, backed by Australia, ...", "cranes donated by Denmark": a reduced passive
+        passive = passive or (verb.dep_ == "acl" and verb.tag_ == "VBN")
     clause = Clause(predicate=verb, kind="verbal", passive=passive, controller=controller)
     clause.relation = verb.dep_
     for child in verb.children:

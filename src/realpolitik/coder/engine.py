@@ -79,7 +79,7 @@ class EventCoder:
             targets = self.args.governing_recipients(governor, index) or self.args.side(
                 [c for c in governor.children if c.dep_ == "dobj"], index
             )
-        if not targets and history:
+        if not targets and history and clause.predicate.dep_ != "acl":
             anaphors = clause.objects if not pattern.inverse or clause.passive else clause.subjects
             targets = self.args.antecedent_agents(anaphors, sources, history)
         negated = is_negated(clause)
