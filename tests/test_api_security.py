@@ -200,3 +200,35 @@ def test_api_security_web_code_never_writes_markup() -> None:
             assert sink not in text, f"{script.name} uses {sink}"
     page = (WEB_DIR / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "http://" not in page and "https://" not in page
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("evil.example", 400), ("evil.example:8000", 400), ("localhost:8000", 200),
+     ("127.0.0.1", 200), ("192.0.2.7:8000", 200), ("[2001:db8::1]:8000", 200),
+     ("events.example.org", 200), ("", 400)],
+)
+def test_api_security_open_bind_keeps_host_check(db: Path, host: str, status: int) -> None:
+    """Bound to every interface with a token, a rebinding page on this machine is still refused."""
+    settings = dict(host="0.0.0.0", api_token="T", api_allowed_hosts=["Events.Example.org"])
+    with _client(db, **settings) as c:
+        response = c.get("/api/stats", headers={"host": host})
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["error"]["code"] == "E610"
+
+
+def test_api_security_token_cookie_is_secure_behind_tls(db: Path) -> None:
+    for base, secure in (("https://127.0.0.1", True), ("http://127.0.0.1", False)):
+        with _client(db, client=REMOTE, base=base, api_token="s3cret") as c:
+            cookie = c.get("/?token=s3cret", follow_redirects=False).headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        assert ("Secure" in cookie) is secure
+
+
+@pytest.mark.parametrize("path", ["/api/events?q=%00", "/api/events?dyad=RUS%00,IRN",
+                                  "/api/events/abc%00", "/api/actors?q=R%00"])
+def test_api_security_nul_characters_refused(local: TestClient, path: str) -> None:
+    response = local.get(path)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "E608"

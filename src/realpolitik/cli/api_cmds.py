@@ -81,14 +81,14 @@ def serve_cmd(
         import uvicorn
 
         from realpolitik.api import create_app
+        from realpolitik.api.server import server_config
 
         application = create_app(settings)
         console.print(
             f"realpolitik: serving {settings.db} at http://{settings.host}:{settings.port}/ "
-            "(Ctrl+C stops)", highlight=False,
+            "(Ctrl+C stops)", highlight=False, markup=False,
         )
-        uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning",
-                    server_header=False)
+        uvicorn.Server(server_config(application, settings)).run()
 
     run_safely(run)
 
