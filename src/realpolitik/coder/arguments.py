@@ -320,6 +320,20 @@ class ArgumentFinder:
         ]
         return self.side(pobjs, index)
 
+    def experiencer_sides(self, clause: Clause, index: MentionIndex) -> tuple[list, list]:
+        """For "X was angered by Y's decision" / "Y's move dismayed X": X reacts to Y."""
+        experiencers = self.side(clause.objects, index)
+        causes = self.side(clause.subjects, index, acts=True)
+        return experiencers, causes
+
+    def between_parties(self, clause: Clause, index: MentionIndex) -> list:
+        """Return the actors listed after "between" in the clause or its objects."""
+        tokens = list(clause.prep_objects("between"))
+        for obj in clause.objects:
+            tokens += [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "between"
+                       for p in _pobj_list(c)]
+        return self.side(tokens, index)
+
     def inverse_sides(self, clause: Clause, index: MentionIndex) -> tuple[list, list]:
         """For "X drew criticism from Y" / "X sparked anger in Y": Y is the source, X the target."""
         experiencers: list[Token] = []

@@ -67,9 +67,16 @@ class EventCoder:
             return None
         if pattern.inverse:
             sources, targets = self.args.inverse_sides(clause, index)
+        elif clause.lemma in self.args.words.experiencer_verbs:
+            sources, targets = self.args.experiencer_sides(clause, index)
         else:
             sources = self.args.inherit_subjects(clause, index)
             targets = self.args.targets(clause, pattern, index)
+        mutual = clause.kind == "nominal" or clause.lemma in self.lexicon.reciprocal_verbs
+        if not sources and mutual:  # "accords that normalized relations between X and Y"
+            parties = self.args.between_parties(clause, index)
+            if len(parties) > 1:
+                sources, targets = parties[:1], parties[1:]
         if not targets and clause.xcomp is not None:  # "refused to meet X"
             inner = verbal_clause(clause.xcomp)
             targets = self.args.targets(inner, pattern, index)

@@ -38,12 +38,16 @@ class PatternMatcher:
         self.lexicon = lexicon
 
     def _object_lemmas(self, clause: Clause) -> set[str]:
+        """Return the lemmas an object constraint is checked against: the objects' heads and
+        modifiers (the thing given, not a recipient's: "handed Soviet arms negotiators a draft"),
+        the objects of "with", "of" and "for" ("provided Togo with francs of aid")."""
+        things = [t for t in clause.objects if t.dep_ != "dative"] or clause.objects
         lemmas = {t.lemma_.lower() for t in clause.objects}
         for prep in ("with", "of", "for"):  # "met with rejection", "accused X of espionage"
             lemmas |= {t.lemma_.lower() for t in clause.preps.get(prep, [])}
         if not clause.objects:  # "appealed for aid", "called for a ceasefire"
             lemmas |= {t.lemma_.lower() for toks in clause.preps.values() for t in toks}
-        for obj in clause.objects:  # "a new package of military aid", "$567 million in aid"
+        for obj in [*things, *clause.preps.get("with", [])]:  # "$567 million in aid"
             nodes = [obj] + [c for c in obj.children if c.dep_ in {"nummod", "quantmod"}]
             for node in nodes:
                 lemmas |= _modifier_lemmas(node)
