@@ -1,10 +1,11 @@
 """Stream articles through a coder into the store: batched, idempotent, crash-safe.
 
 Articles already stored with the same text and coder version are skipped before coding; an
-article stored under another coder version (or with changed text) is re-coded and its events
-replaced in the same transaction. Each batch of ``settings.ingest_batch`` coded articles is
-one transaction, so a run killed at any point loses at most the batch in flight, and rerunning
-stores it then, once.
+article stored under another coder version (or with changed text from the same source) is
+re-coded and its events replaced in the same transaction. An id stored for another source's
+other text is never overwritten: the newcomer is keyed ``<id>@<content hash>`` (W102). Each
+batch of ``settings.ingest_batch`` coded articles is one transaction, so a run killed at any
+point loses at most the batch in flight, and rerunning stores it then, once.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
+from realpolitik.errors import Warnings
 from realpolitik.models import Article, Event
 from realpolitik.settings import Settings
+from realpolitik.sources.ids import keyed_id
 from realpolitik.store.rows import content_hash
 from realpolitik.store.store import Store
 
@@ -81,10 +84,12 @@ def _todo(
     size: int,
     force: bool,
     report: IngestReport,
+    warn: Callable[[str], None],
 ) -> Iterator[Article]:
     """Yield the articles that need coding; mark ones whose text is already stored as duplicates."""
     for chunk in _batched(articles, size):
         report.read += len(chunk)
+        _key_reused_ids(chunk, store, warn)
         stored = store.lookup_articles([a.id for a in chunk])
         fresh: list[Article] = []
         for article in chunk:
@@ -95,6 +100,26 @@ def _todo(
                 fresh.append(article)
         _link_duplicates(fresh, store)
         yield from fresh
+
+
+def _key_reused_ids(articles: Sequence[Article], store: Store, warn: Callable[[str], None]) -> None:
+    """Key an article by content (W102) when its id is stored for another source's other text.
+
+    The same source's new text under a stored id is a new version: it replaces the old one.
+    """
+    stored = store.lookup_articles([a.id for a in articles])
+    clashing = [a for a in articles if a.id in stored and stored[a.id][0] != content_hash(a.text)]
+    if not clashing:
+        return
+    meta = store.article_meta([a.id for a in clashing])
+    for article in clashing:
+        other = meta.get(article.id, {}).get("source")
+        if other == article.source:
+            continue
+        new = keyed_id(article.id, article.text)
+        where = article.source or new
+        warn(Warnings.W102.format(path=where, id=article.id, other=other, new=new))
+        article.id = new
 
 
 def _link_duplicates(articles: Sequence[Article], store: Store) -> None:
@@ -127,7 +152,13 @@ def ingest_articles(
     size = batch or store.settings.ingest_batch
     report = IngestReport()
     todo = _todo(
-        articles, store=store, version=coder.version, size=size, force=force, report=report
+        articles,
+        store=store,
+        version=coder.version,
+        size=size,
+        force=force,
+        report=report,
+        warn=on_warning or logger.warning,
     )
     for pairs in _batched(coder.pipe(todo), size):
         stats = store.write(pairs, coder_version=coder.version, on_warning=on_warning)
