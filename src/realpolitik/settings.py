@@ -178,6 +178,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="User verb/phrase lexicon YAML files added to the built-in one.",
     )
+    lexicon_generated: bool = Field(
+        True, description="Load the generated peer-dictionary lexicon (verbs_peer.yaml)."
+    )
     min_confidence: float = Field(
         0.0, ge=0, le=1, description="Events below this confidence are dropped."
     )
