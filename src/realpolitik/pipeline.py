@@ -44,7 +44,9 @@ class Pipeline:
         self.nlp = load_nlp(self.settings)
         self.ontology = load_ontology()
         self.lexicon = load_lexicon(
-            list(self.settings.lexicon_files), known_codes={c.code for c in self.ontology}
+            list(self.settings.lexicon_files),
+            known_codes={c.code for c in self.ontology},
+            generated=self.settings.lexicon_generated,
         )
         self.resolver = ActorResolver(self.nlp, settings=self.settings)
         self.sentence_filter = SentenceFilter(self.nlp, self.resolver.matcher)
@@ -61,7 +63,8 @@ class Pipeline:
         """Hash the lexicon and user files, so re-coding after a lexicon change is detectable."""
         digest = hashlib.sha1()
         data = resources.files("realpolitik.coder.data")
-        for name in ("verbs.yaml", "nouns.yaml", "modality.yaml", "attributes.yaml", "places.tsv"):
+        names = ("verbs.yaml", "verbs_peer.yaml", "nouns.yaml", "modality.yaml", "attributes.yaml")
+        for name in (*names, "places.tsv"):
             entry = data / name
             if entry.is_file():
                 digest.update(entry.read_bytes())

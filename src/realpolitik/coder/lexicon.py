@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -30,6 +32,7 @@ DEFAULT_TARGET_PREPS: tuple[str, ...] = (
     "towards",
     "over",
 )
+GENERATED_FILE = "verbs_peer.yaml"  # built by scripts/build_lexicon.py
 MODALITIES = {"asserted", "intended", "hypothetical", "reported"}
 
 
@@ -41,6 +44,7 @@ class PatternSpec(BaseModel):
     id: str
     code: str = Field(pattern=r"^\d{2,4}$")
     verbs: list[str] = Field(default_factory=list)
+    verb_class: str | None = None
     nouns: list[str] = Field(default_factory=list)
     object: list[str] = Field(default_factory=list)
     object_class: str | list[str] | None = None
@@ -86,8 +90,9 @@ class Pattern:
     source_file: str
     inverse: bool = False
     fallback: bool = False
+    generated: bool = False  # from the peer-dictionary lexicon: tried after hand-written ones
 
-    @property
+    @cached_property
     def specificity(self) -> int:
         """Rank: more constraints beat fewer ("impose sanctions on" beats "impose")."""
         return (
@@ -118,6 +123,8 @@ class Lexicon:
     anaphoric_nouns: frozenset[str] = frozenset()
     anaphoric_determiners: frozenset[str] = frozenset()
     violent_roots: frozenset[str] = frozenset()
+    disabled_ids: set[str] = field(default_factory=set)
+    disabled_verbs: set[str] = field(default_factory=set)
 
     def add(self, pattern: Pattern) -> None:
         self.patterns.append(pattern)
@@ -131,10 +138,28 @@ class Lexicon:
             self.by_noun[noun].append(pattern)
 
     def finish(self) -> None:
-        """Sort each index so the most specific pattern is tried first."""
+        """Drop disabled generated patterns; sort each index so hand-written patterns come
+        before generated ones and, within each group, the most specific is tried first."""
+        if self.disabled_ids or self.disabled_verbs:
+            self._drop_disabled()
         for index in (self.by_verb, self.by_noun):
             for patterns in index.values():
-                patterns.sort(key=lambda p: -p.specificity)
+                patterns.sort(key=lambda p: (p.generated, -p.specificity))
+        for patterns in self.fallback.values():
+            patterns.sort(key=lambda p: p.generated)
+
+    def _drop_disabled(self) -> None:
+        def off(pattern: Pattern, word: str | None = None) -> bool:
+            return pattern.generated and (
+                pattern.id in self.disabled_ids or word in self.disabled_verbs
+            )
+
+        self.patterns = [p for p in self.patterns if not off(p)]
+        for index in (self.by_verb, self.by_noun, self.fallback):
+            for word in list(index):
+                index[word] = [p for p in index[word] if not off(p, word)]
+                if not index[word]:
+                    del index[word]
 
     @property
     def verbs(self) -> frozenset[str]:
@@ -153,6 +178,20 @@ def _read_yaml(path: Path | str, text: str) -> dict:
     return data
 
 
+def _read_data(path: str, text: str) -> dict:
+    """Read a lexicon file; the generated one is JSON under comment lines (valid YAML), which
+    the json module reads ten times faster than libyaml."""
+    if path == GENERATED_FILE:
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data
+    return _read_yaml(path, text)
+
+
 def _noun_classes(data: dict, path: str) -> dict[str, frozenset[str]]:
     classes = data.get("classes", data)
     if not isinstance(classes, dict):
@@ -162,7 +201,14 @@ def _noun_classes(data: dict, path: str) -> dict[str, frozenset[str]]:
     return {name: frozenset(w.lower() for w in words or []) for name, words in classes.items()}
 
 
-def _compile(spec: PatternSpec, classes: dict[str, frozenset[str]], path: str) -> Pattern:
+def _compile(
+    spec: PatternSpec,
+    classes: dict[str, frozenset[str]],
+    path: str,
+    *,
+    verb_classes: dict[str, frozenset[str]],
+    generated: bool = False,
+) -> Pattern:
     objects = set(w.lower() for w in spec.object)
     names = [spec.object_class] if isinstance(spec.object_class, str) else spec.object_class or []
     for name in names:
@@ -170,13 +216,19 @@ def _compile(spec: PatternSpec, classes: dict[str, frozenset[str]], path: str) -
             detail = f"unknown object_class {name!r}"
             raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
         objects |= classes[name]
-    if not spec.verbs and not spec.nouns:
+    verbs = {v.lower() for v in spec.verbs}
+    if spec.verb_class is not None:
+        if spec.verb_class not in verb_classes:
+            detail = f"unknown verb_class {spec.verb_class!r}"
+            raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
+        verbs |= verb_classes[spec.verb_class]
+    if not verbs and not spec.nouns:
         detail = "needs verbs or nouns"
         raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
     return Pattern(
         id=spec.id,
         code=spec.code,
-        verbs=frozenset(v.lower() for v in spec.verbs),
+        verbs=frozenset(verbs),
         nouns=frozenset(n.lower() for n in spec.nouns),
         objects=frozenset(objects),
         prep=tuple(p.lower() for p in spec.prep),
@@ -187,6 +239,7 @@ def _compile(spec: PatternSpec, classes: dict[str, frozenset[str]], path: str) -
         source_file=path,
         inverse=spec.inverse,
         fallback=spec.fallback,
+        generated=generated,
     )
 
 
@@ -195,17 +248,22 @@ def _words(data: dict, key: str) -> frozenset[str]:
 
 
 def load_lexicon(
-    extra_files: list[Path] | None = None, *, known_codes: set[str] | None = None
+    extra_files: list[Path] | None = None,
+    *,
+    known_codes: set[str] | None = None,
+    generated: bool = True,
 ) -> Lexicon:
     """Load the built-in lexicon, then each user file in order; validate every entry.
 
     known_codes: CAMEO codes every pattern's code must belong to
+    generated: also load the lexicon generated from the peer dictionaries (verbs_peer.yaml);
+      its patterns are tried after the hand-written ones, and any non-generated file can
+      switch them off with `disable:` (pattern ids) or `disable_verbs:` (lemmas)
     Raises: LexiconError E002 (bad YAML), E401 (bad entry), E402 (unknown CAMEO code).
     """
     base = resources.files(DATA_PACKAGE)
-    sources: list[tuple[str, str]] = [
-        (name, (base / name).read_text("utf-8")) for name in ("modality.yaml", "verbs.yaml")
-    ]
+    names = ("modality.yaml", "verbs.yaml") + ((GENERATED_FILE,) if generated else ())
+    sources: list[tuple[str, str]] = [(name, (base / name).read_text("utf-8")) for name in names]
     for extra in extra_files or []:
         try:
             sources.append((str(extra), Path(extra).read_text("utf-8")))
@@ -215,13 +273,18 @@ def load_lexicon(
     seen: set[str] = set()
     classes: dict[str, frozenset[str]] = {}  # built-in classes stay visible to user files
     for path, text in sources:
-        data = _read_yaml(path, text)
+        data = _read_data(path, text)
         classes_file = data.get("noun_classes_file")
         if classes_file:
             classes_text = (base / classes_file).read_text("utf-8")
             classes = _noun_classes(_read_yaml(classes_file, classes_text), classes_file)
         classes.update(_noun_classes(data.get("noun_classes") or {}, path))
+        verb_classes = _noun_classes(data.get("verb_classes") or {}, path)  # this file's own
         _load_settings(lexicon, data)
+        is_generated = path == GENERATED_FILE
+        if not is_generated:
+            lexicon.disabled_ids |= {str(i) for i in data.get("disable") or []}
+            lexicon.disabled_verbs |= _words(data, "disable_verbs")
         for number, raw in enumerate(data.get("patterns") or [], start=1):
             try:
                 spec = PatternSpec.model_validate(raw)
@@ -239,7 +302,10 @@ def load_lexicon(
                 detail = "duplicate id"
                 raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
             seen.add(spec.id)
-            lexicon.add(_compile(spec, classes, path))
+            pattern = _compile(
+                spec, classes, path, verb_classes=verb_classes, generated=is_generated
+            )
+            lexicon.add(pattern)
     lexicon.finish()
     return lexicon
 

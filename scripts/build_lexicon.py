@@ -1,0 +1,754 @@
+"""Build the generated lexicon (src/realpolitik/coder/data/verbs_peer.yaml) from peer dictionaries.
+
+Inputs, read here and nowhere at run time (both MIT-licensed, Open Event Data Alliance):
+- ../shared/peer/petrarch2/dictionaries/CAMEO.2.0.txt            PETRARCH-2 verb patterns
+- ../shared/peer/petrarch/dictionaries/CAMEO.verbpatterns.150430.txt  PETRARCH-1 verb patterns
+- src/realpolitik/coder/data/peer_policy.yaml   our conversion policy (particles, generic verbs)
+- the CAMEO code table of realpolitik.ontology (codes a pattern may carry)
+
+A pattern converts when it fits the engine's constraints: a verb lemma (+ particle), one
+direct-object head noun (or a synset of them), or one prepositional phrase whose object is a
+noun constraint or the target. Everything else (word order, several phrases, subject words,
+multiword noun phrases, null codes) is dropped and counted by reason. TABARI (GPL) is not read.
+
+Run `.venv/bin/python scripts/build_lexicon.py [--peer ../shared/peer]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "src" / "realpolitik" / "coder" / "data"
+sys.path.insert(0, str(ROOT / "src"))
+
+from realpolitik.ontology import load_ontology  # noqa: E402
+
+logger = logging.getLogger("build_lexicon")
+
+VERSION = "2026.12.03"
+SOURCES = (
+    ("petrarch2", "petrarch2/dictionaries/CAMEO.2.0.txt"),
+    ("petrarch", "petrarch/dictionaries/CAMEO.verbpatterns.150430.txt"),
+)
+HEADER = re.compile(r"^---\s+(\S+)\s+\[([^\]]*)\]\s+---")
+CODE = re.compile(r"\[([^\]]*)\]\s*$")
+ELEMENT = re.compile(r"\{[^}]*\}|\([^)]*\)|\S+")
+WORD = re.compile(r"^[a-z][a-z']*$")
+MAX_INLINE = 4  # longer verb/object lists are written once as named classes
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Conversion policy read from peer_policy.yaml."""
+
+    generic: frozenset[str]
+    polysemous: frozenset[str]
+    particles: frozenset[str]
+    preps: frozenset[str]
+    function: frozenset[str]
+    irregular: dict[str, str]
+    not_plural: frozenset[str]
+    ed_nouns: frozenset[str]
+    code_map: dict[str, str]
+    light: frozenset[str]
+    noun_min: int
+    noun_share: float
+
+    @classmethod
+    def load(cls, path: Path = DATA / "peer_policy.yaml") -> Policy:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        words = {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
+        return cls(
+            generic=words["generic_verbs"],
+            polysemous=words["polysemous_verbs"],
+            particles=words["particles"],
+            preps=words["prepositions"],
+            function=words["function_words"],
+            irregular=dict(data["irregular_plurals"]),
+            not_plural=words["not_plurals"],
+            ed_nouns=words["ed_nouns"],
+            code_map={str(k): str(v) for k, v in (data.get("code_map") or {}).items()},
+            light=words["light_verbs"],
+            noun_min=int(data["event_noun_min_patterns"]),
+            noun_share=float(data["event_noun_dominance"]),
+        )
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One verb of a block: its lemma, an optional particle or object, and its own code."""
+
+    lemma: str
+    particle: str | None
+    obj: str | None
+    code: str | None
+
+
+@dataclass
+class Block:
+    """A verb synonym block with its patterns (raw text) and where it came from."""
+
+    source: str
+    line: int
+    name: str
+    code: str
+    verbs: list[Verb] = field(default_factory=list)
+    patterns: list[tuple[int, str, str]] = field(default_factory=list)  # line, body, code
+    dropped_verbs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A pattern body converted to the engine's constraints."""
+
+    particle: str | None = None
+    objects: frozenset[str] = frozenset()
+    prep: str | None = None  # the preposition whose object is the target
+
+
+@dataclass
+class Dictionary:
+    """A parsed peer dictionary."""
+
+    synsets: dict[str, frozenset[str]]
+    blocks: list[Block]
+
+
+# --- lemmas -------------------------------------------------------------------------------
+def noun_lemmas(word: str, policy: Policy, *, plural: bool = True) -> set[str]:
+    """Return the spaCy-style lemmas a dictionary noun may have (the word and its singular)."""
+    word = word.lower()
+    out = {word}
+    if word in policy.irregular:
+        return {word, policy.irregular[word]}
+    if not plural or word in policy.not_plural or len(word) < 4:
+        return out
+    if word.endswith("ies"):
+        out.add(word[:-3] + "y" if len(word) > 5 else word[:-1])
+    elif word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        out.add(word[:-2])
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        out.add(word[:-1])
+    return out
+
+
+def _plain_word(word: str, policy: Policy) -> str | None:
+    """Return a drop reason for a word that cannot stand as a noun constraint, else None."""
+    low = word.lower()
+    if "_" in low or " " in low:
+        return "multiword noun phrase"
+    if "-" in low:
+        return "hyphenated word"
+    if not WORD.match(low):
+        return "not a word"
+    if low in policy.function:
+        return "function word (clause or word order)"
+    if low.endswith("ly") and len(low) > 4:
+        return "adverb"
+    if low.endswith("ed") and low not in policy.ed_nouns:
+        return "verb form in object position"
+    return None
+
+
+# --- reading ------------------------------------------------------------------------------
+def _strip_comment(line: str) -> tuple[str, str]:
+    text, _, comment = line.partition("#")
+    return text.rstrip(), comment.strip()
+
+
+def read_synset(label: str, members: list[str], policy: Policy) -> frozenset[str]:
+    """Expand a synset's single-word members into noun lemmas (multiword members are left out)."""
+    plural = not label.endswith("_")
+    out: set[str] = set()
+    for member in members:
+        word = member.strip().lstrip("+").strip()
+        keep_plural = plural and not word.endswith("_")
+        word = word.rstrip("_")
+        if _plain_word(word, policy) is None:
+            out |= noun_lemmas(word, policy, plural=keep_plural)
+    return frozenset(out)
+
+
+def parse_verb(entry: str, policy: Policy) -> Verb | str:
+    """Parse a verb line ("SAY {SAID} [010]", "+STIR_UP", "+TAKE_NOTE") into a Verb or a reason."""
+    code_match = re.search(r"\[([^\]]*)\]", entry)
+    code = code_match.group(1).strip() if code_match else None
+    name = re.split(r"[\s{\[]", entry.strip(), maxsplit=1)[0]
+    if "+" not in name:
+        if "_" in name:
+            return "multiword verb without a marked verb"
+        return Verb(name.lower(), None, None, code)
+    if not name.startswith("+"):
+        return "multiword verb with a leading word"
+    words = [w.lower() for w in name[1:].split("_") if w]
+    lemma, rest = words[0], words[1:]
+    particle = obj = None
+    for word in rest:
+        if word in policy.particles or word in policy.preps:
+            if particle is not None:
+                return "multiword verb with two particles"
+            particle = word
+        elif obj is None and _plain_word(word, policy) is None:
+            obj = word
+        else:
+            return "multiword verb too long"
+    return Verb(lemma, particle, obj, code)
+
+
+def read_dictionary(path: Path, source: str, policy: Policy, drops: Counter) -> Dictionary:
+    """Parse synsets and verb blocks of one PETRARCH verb dictionary."""
+    synsets: dict[str, frozenset[str]] = {}
+    blocks: list[Block] = []
+    label: str | None = None
+    members: list[str] = []
+    block: Block | None = None
+
+    def close_synset() -> None:
+        nonlocal label, members
+        if label is not None:
+            synsets[label.rstrip("_")] = read_synset(label, members, policy)
+        label, members = None, []
+
+    for number, raw in enumerate(
+        path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+    ):
+        if raw.startswith("#") or "VERB PATTERNS" in raw:
+            continue
+        text, comment = _strip_comment(raw)
+        if not text.strip():
+            close_synset()
+            continue
+        stripped = text.strip()
+        header = HEADER.match(stripped)
+        if header:
+            close_synset()
+            block = Block(source, number, header.group(1), header.group(2).strip())
+            blocks.append(block)
+        elif stripped.startswith("&"):
+            close_synset()
+            label = stripped.split()[0][1:]
+        elif label is not None and stripped.startswith("+"):
+            members.append(stripped)
+        elif block is None:
+            continue
+        elif stripped.startswith("-"):
+            code = CODE.search(stripped)
+            if code is None:
+                drops["no code"] += 1
+                continue
+            body = stripped[1 : code.start()].strip()
+            block.patterns.append((number, body, code.group(1).strip()))
+        else:
+            verb = parse_verb(stripped, policy)
+            if isinstance(verb, str):
+                drops[f"verb: {verb}"] += 1
+                block.dropped_verbs.append(stripped)
+            else:
+                block.verbs.append(verb)
+    close_synset()
+    del comment
+    return Dictionary(synsets, blocks)
+
+
+# --- converting patterns ------------------------------------------------------------------
+def _elements(body: str, policy: Policy, *, linear: bool) -> list[tuple] | str:
+    """Split a pattern body after the verb into elements: noun, syn, prt, pp, tgt, src."""
+    out: list[tuple] = []
+    tokens = ELEMENT.findall(body)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if token == "+":
+            out.append(("tgt",))
+        elif token == "$":
+            out.append(("src",))
+        elif token in {"^", "%"} or token.startswith("^"):
+            return "skip or compound marker"
+        elif token.startswith("{"):
+            words = token[1:-1].split()
+            if len(words) != 1:
+                return "multiword noun phrase"
+            out.append(("noun", words[0]))
+        elif token.startswith("("):
+            inner = token[1:-1].split()
+            if not inner or inner[0].lower() not in policy.preps:
+                return "prepositional phrase without a preposition"
+            rest = _elements(" ".join(inner[1:]), policy, linear=False)
+            if isinstance(rest, str):
+                return rest
+            out.append(("pp", inner[0].lower(), rest))
+        elif token.startswith("&"):
+            out.append(("syn", token[1:].rstrip("_")))
+        elif (
+            linear
+            and token.lower() in policy.preps
+            and (i < len(tokens) or out or token.lower() not in policy.particles)
+        ):
+            rest: list[tuple] = []
+            if i < len(tokens) and tokens[i] in {"+", "$"}:
+                rest = [("tgt",) if tokens[i] == "+" else ("src",)]
+                i += 1
+            elif i < len(tokens) and tokens[i].lower() not in policy.preps:
+                nxt = _elements(tokens[i], policy, linear=False)
+                if isinstance(nxt, str):
+                    return nxt
+                rest = nxt
+                i += 1
+            out.append(("pp", token.lower(), rest))
+        elif token.lower() in policy.particles and not out:
+            out.append(("prt", token.lower()))
+        elif token.lower() in policy.particles or token.lower() in policy.preps:
+            return "particle after the object (word order)"
+        else:
+            reason = _plain_word(token, policy)
+            if reason:
+                return reason
+            out.append(("noun", token))
+    return out
+
+
+def _nouns(element: tuple, synsets: dict[str, frozenset[str]], policy: Policy) -> frozenset[str]:
+    if element[0] == "syn":
+        return synsets.get(element[1], frozenset())
+    return frozenset(noun_lemmas(element[1], policy))
+
+
+def convert_body(
+    upper: str, body: str, synsets: dict[str, frozenset[str]], policy: Policy, *, linear: bool
+) -> Shape | str:
+    """Convert one pattern (words before and after the verb) to a Shape, or return why not."""
+    before = upper.split()
+    if any(t != "$" for t in before):
+        return "target before the verb" if "+" in before else "words before the verb"
+    elements = _elements(body, policy, linear=linear)
+    if isinstance(elements, str):
+        return elements
+    if any(e[0] == "syn" and e[1] not in synsets for e in elements):
+        return "undefined synset"
+    if elements and elements[-1][0] == "tgt" and len(elements) == 1:
+        elements = []  # "* +": the target is the object, as by default
+    kinds = [e[0] for e in elements]
+    particle = elements[0][1] if kinds[:1] == ["prt"] else None
+    if particle:
+        elements, kinds = elements[1:], kinds[1:]
+    if "src" in kinds or any(e[0] == "pp" and ("src",) in e[2] for e in elements):
+        return "source after the verb"
+    if kinds.count("pp") > 1:
+        return "several prepositional phrases"
+    nouns = [e for e in elements if e[0] in {"noun", "syn"}]
+    pps = [e for e in elements if e[0] == "pp"]
+    if "tgt" in kinds:
+        return "target between words (word order)"
+    if len(nouns) > 1:
+        return "word sequence (several nouns)"
+    objects = _nouns(nouns[0], synsets, policy) if nouns else frozenset()
+    if nouns and not objects:
+        return "empty synset"
+    if not pps:
+        return Shape(particle, objects, None)
+    _, prep, inner = pps[0]
+    inner_nouns = [e for e in inner if e[0] in {"noun", "syn"}]
+    if len(inner) > 1 or (inner and inner[0][0] not in {"noun", "syn", "tgt"}):
+        return "complex prepositional phrase"
+    if inner_nouns:
+        if nouns:
+            return "object and prepositional object both constrained"
+        if particle:
+            return "particle and prepositional object both constrained"
+        pobjs = _nouns(inner_nouns[0], synsets, policy)
+        if not pobjs:
+            return "empty synset"
+        if pps[0] is not elements[-1]:
+            return "word after the prepositional phrase"
+        return Shape(prep, pobjs, None)  # the engine reads a particle as "prep present"
+    if nouns or particle:
+        return Shape(particle, objects, prep)
+    return Shape(prep, frozenset(), prep)
+
+
+def event_code(raw: str, known: set[str], policy: Policy) -> str | None:
+    """Return the CAMEO event code of a "[code]" or "[src:tgt]" cell, or None (null or unknown)."""
+    parts = [p.strip() for p in raw.split(":") if p.strip()]
+    if not parts or parts[0] == "---":
+        return None
+    code = policy.code_map.get(parts[0], parts[0])
+    if code not in known and len(code) == 4 and code.endswith("0") and code[:3] in known:
+        code = code[:3]
+    return code if code in known else None
+
+
+# --- merging ------------------------------------------------------------------------------
+Key = tuple[str, str | None, frozenset[str], str | None]  # verb, particle, objects, prep
+
+
+@dataclass
+class Collected:
+    """Converted patterns keyed by their constraints, each with its codes and origins."""
+
+    codes: dict[Key, dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
+    lines: Counter = field(default_factory=Counter)  # pattern lines: converted / dropped reasons
+    drops: Counter = field(default_factory=Counter)
+
+    def add(self, key: Key, code: str, origin: str) -> None:
+        self.codes[key][code].append(origin)
+
+
+def _shared_code(codes: Iterable[str]) -> str | None:
+    """Return the one code standing for several of one root: their common 3-digit parent or
+    the root's X0 code; None when the codes fall in different roots."""
+    codes = sorted(set(codes))
+    if len(codes) == 1:
+        return codes[0]
+    if len({c[:2] for c in codes}) > 1:
+        return None
+    if len({c[:3] for c in codes}) == 1:
+        return codes[0][:3]
+    return codes[0][:2] + "0"
+
+
+def _combine(verb: Verb, shape: Shape) -> Shape | str:
+    """Add a multiword verb's own particle or object to a block pattern's shape."""
+    particle, objects = shape.particle, shape.objects
+    if verb.particle:
+        if particle and particle != verb.particle:
+            return "particle clash with a multiword verb"
+        particle = verb.particle
+    if verb.obj:
+        if objects:
+            return "object clash with a multiword verb"
+        objects = frozenset({verb.obj})
+    return Shape(particle, objects, shape.prep)
+
+
+def _bare_reason(verb: Verb, shape: Shape, policy: Policy) -> str | None:
+    """Return why a pattern with no object is too loose for this verb, else None."""
+    if shape.objects:
+        return None
+    if verb.lemma in policy.generic:
+        return "generic verb without an object"
+    if not shape.particle and verb.lemma in policy.polysemous:
+        return "polysemous bare verb"
+    return None
+
+
+def collect(path: Path, source: str, policy: Policy, known: set[str], out: Collected) -> None:
+    """Convert every verb and pattern of one dictionary into ``out``."""
+    dictionary = read_dictionary(path, source, policy, out.drops)
+    name = path.name
+    for block in dictionary.blocks:
+        default = event_code(block.code, known, policy)
+        for verb in block.verbs:
+            code = event_code(verb.code, known, policy) if verb.code else default
+            shape = _combine(verb, Shape())
+            reason = "null code" if code is None else _bare_reason(verb, shape, policy)
+            if reason:
+                out.drops[f"verb: {reason}"] += 1
+            else:
+                out.add(
+                    (verb.lemma, shape.particle, shape.objects, None), code, f"{name}:{block.line}"
+                )
+        for number, body, raw_code in block.patterns:
+            origin = f"{name}:{number}"
+            reason = _convert_line(block, body, raw_code, dictionary, policy, known, origin, out)
+            out.lines[reason or "converted"] += 1
+
+
+def _convert_line(
+    block: Block,
+    body: str,
+    raw_code: str,
+    dictionary: Dictionary,
+    policy: Policy,
+    known: set[str],
+    origin: str,
+    out: Collected,
+) -> str | None:
+    """Convert one pattern line for every verb of its block; return why it dropped, or None."""
+    if "*" not in body:
+        return "no verb position"
+    code = event_code(raw_code, known, policy)
+    if code is None:
+        parts = [p for p in raw_code.split(":") if p.strip()]
+        return "null code" if not parts or parts[0].strip() == "---" else "code not in CAMEO"
+    upper, lower = body.split("*", 1)
+    shape = convert_body(
+        upper, lower, dictionary.synsets, policy, linear=block.source == "petrarch"
+    )
+    if isinstance(shape, str):
+        return shape
+    added = 0
+    reasons: Counter = Counter()
+    for verb in block.verbs:
+        combined = _combine(verb, shape)
+        reason = combined if isinstance(combined, str) else _bare_reason(verb, combined, policy)
+        if reason:
+            reasons[reason] += 1
+            continue
+        key = (verb.lemma, combined.particle, combined.objects, combined.prep)
+        out.add(key, code, origin)
+        added += 1
+    return None if added else (reasons.most_common(1)[0][0] if reasons else "block has no verbs")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One generated lexicon entry (a PatternSpec), grouping verbs of identical constraints."""
+
+    code: str
+    verbs: tuple[str, ...]
+    particle: str | None
+    objects: tuple[str, ...]
+    prep: str | None
+    fallback: bool
+    origins: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        key = "|".join(
+            [
+                self.code,
+                ",".join(self.verbs),
+                self.particle or "",
+                ",".join(self.objects),
+                self.prep or "",
+            ]
+        )
+        digest = hashlib.sha1(key.encode()).hexdigest()[:6]
+        return f"peer_{self.code}_{self.verbs[0]}{'_' + self.particle if self.particle else ''}_{digest}"
+
+    def spec(self) -> dict:
+        data: dict = {"id": self.id, "code": self.code, "verbs": list(self.verbs)}
+        if self.objects:
+            data["object"] = list(self.objects)
+        if self.particle:
+            data["particle"] = [self.particle]
+        if self.prep:
+            data["prep"] = [self.prep]
+        if self.fallback:
+            data["fallback"] = True
+        shown = ", ".join(self.origins[:3])
+        more = f" +{len(self.origins) - 3} more" if len(self.origins) > 3 else ""
+        data["note"] = f"{self.code} from {shown}{more}"
+        return data
+
+
+def resolve(collected: Collected) -> dict[Key, tuple[str, list[str]]]:
+    """Pick one code per constraint key; keys whose codes span several roots are dropped."""
+    out: dict[Key, tuple[str, list[str]]] = {}
+    for key, codes in collected.codes.items():
+        code = _shared_code(codes)
+        if code is None:
+            collected.drops["conflicting roots for one pattern"] += 1
+            continue
+        out[key] = (code, sorted({o for origins in codes.values() for o in origins}))
+    return out
+
+
+def group(patterns: dict[Key, tuple[str, list[str]]]) -> list[Entry]:
+    """Group verb patterns that share code and constraints into entries, in a stable order."""
+    groups: dict[tuple, tuple[list[str], set[str]]] = {}
+    for (verb, particle, objects, prep), (code, origins) in patterns.items():
+        fallback = code == "010" and not objects
+        gkey = (code, particle, tuple(sorted(objects)), prep, fallback)
+        verbs, seen = groups.setdefault(gkey, ([], set()))
+        verbs.append(verb)
+        seen.update(origins)
+    entries = [
+        Entry(code, tuple(sorted(verbs)), particle, objects, prep, fallback, tuple(sorted(seen)))
+        for (code, particle, objects, prep, fallback), (verbs, seen) in groups.items()
+    ]
+    return sorted(
+        entries, key=lambda e: (e.code, e.verbs, e.particle or "", e.objects, e.prep or "")
+    )
+
+
+def event_nouns(
+    patterns: dict[Key, tuple[str, list[str]]], policy: Policy, counts: Counter
+) -> dict[str, tuple[str, int]]:
+    """Return noun -> (code, votes) for objects of light verbs that name one kind of event."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    verbs: dict[str, set[str]] = defaultdict(set)
+    for (verb, particle, objects, prep), (code, _origins) in patterns.items():
+        if verb in policy.light and particle in (None, "out") and prep is None:
+            for noun in objects:
+                votes[noun][code] += 1
+                verbs[noun].add(verb)
+    out: dict[str, tuple[str, int]] = {}
+    for noun, codes in sorted(votes.items()):
+        total = sum(codes.values())
+        roots = Counter()
+        for code, n in codes.items():
+            roots[code[:2]] += n
+        root, top = roots.most_common(1)[0]
+        if len(verbs[noun]) < policy.noun_min:
+            counts["noun: too few light-verb patterns"] += 1
+        elif top / total < policy.noun_share:
+            counts["noun: no dominant root"] += 1
+        else:
+            in_root = Counter({c: n for c, n in codes.items() if c[:2] == root})
+            best = in_root.most_common()
+            code = (
+                best[0][0]
+                if len(best) == 1 or best[0][1] > best[1][1]
+                else _shared_code(c for c, n in best if n == best[0][1])
+            )
+            out[noun] = (code, total)
+            counts["noun: kept"] += 1
+    return out
+
+
+def noun_entries(nouns: dict[str, tuple[str, int]]) -> list[dict]:
+    """Group event nouns by code into `nouns:` entries."""
+    by_code: dict[str, list[str]] = defaultdict(list)
+    for noun, (code, _votes) in nouns.items():
+        by_code[code].append(noun)
+    return [
+        {
+            "id": f"peer_noun_{code}",
+            "code": code,
+            "nouns": sorted(words),
+            "note": f"{code}: objects of light verbs (hold, launch, impose, sign...) in the peer "
+            "dictionaries that name this event",
+        }
+        for code, words in sorted(by_code.items())
+    ]
+
+
+# --- writing ------------------------------------------------------------------------------
+def _header(peer: Path) -> str:
+    return (
+        f"# version: {VERSION}\n"
+        "# GENERATED by scripts/build_lexicon.py: do not edit; override or disable entries from\n"
+        "#   verbs.yaml or a user lexicon (`disable:` ids, `disable_verbs:` lemmas).\n"
+        "# source: converted from the MIT-licensed Open Event Data Alliance verb dictionaries\n"
+        "#   openeventdata/petrarch2 @ 676801cd dictionaries/CAMEO.2.0.txt and\n"
+        "#   openeventdata/petrarch @ 7b36d67e dictionaries/CAMEO.verbpatterns.150430.txt\n"
+        "#   (as copied to shared/peer on 2026-11-29). Licence and provenance: PEER_LICENSE.md.\n"
+        "# Each note names the dictionary file and line of the verb block or pattern it came from.\n"
+        "# Written as JSON (one entry a line), which is valid YAML and loads fast.\n"
+    )
+
+
+def _intern(words: tuple[str, ...], prefix: str, table: dict[str, list[str]]) -> str:
+    """Return the name of a shared word class holding ``words``, adding it to ``table``."""
+    name = prefix + hashlib.sha1(",".join(words).encode()).hexdigest()[:8]
+    table[name] = list(words)
+    return name
+
+
+def compact(specs: list[dict]) -> dict:
+    """Move long verb and object lists into named classes shared by the entries using them."""
+    verb_classes: dict[str, list[str]] = {}
+    noun_classes: dict[str, list[str]] = {}
+    for spec in specs:
+        if len(spec.get("verbs", [])) > MAX_INLINE:
+            spec["verb_class"] = _intern(tuple(spec.pop("verbs")), "peer_v_", verb_classes)
+        if len(spec.get("object", [])) > MAX_INLINE:
+            spec["object_class"] = _intern(tuple(spec.pop("object")), "peer_n_", noun_classes)
+    return {
+        "verb_classes": dict(sorted(verb_classes.items())),
+        "noun_classes": dict(sorted(noun_classes.items())),
+        "patterns": specs,
+    }
+
+
+def as_json_yaml(data: dict) -> str:
+    """Render the data as JSON with one class or pattern per line: valid YAML that the loader
+    can also read with the much faster json module."""
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            rows = [
+                f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in value.items()
+            ]
+            body = "{\n" + ",\n".join(rows) + "\n }"
+        else:
+            rows = [f"  {json.dumps(v, ensure_ascii=False)}" for v in value]
+            body = "[\n" + ",\n".join(rows) + "\n ]"
+        parts.append(f" {json.dumps(key)}: {body}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def write(out_dir: Path, entries: list[Entry], nouns: list[dict], peer: Path) -> Path:
+    """Write verbs_peer.yaml (word classes, verb patterns, event nouns) and return its path."""
+    data = compact([e.spec() for e in entries] + nouns)
+    text = _header(peer) + as_json_yaml(data)
+    path = out_dir / "verbs_peer.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def root_table(entries: list[Entry], nouns: list[dict]) -> list[tuple[str, int, int, int]]:
+    """Return (root, entries, verb patterns, event nouns) for each CAMEO root."""
+    rows = []
+    for root in (f"{n:02d}" for n in range(1, 21)):
+        mine = [e for e in entries if e.code[:2] == root]
+        noun_count = sum(len(n["nouns"]) for n in nouns if n["code"][:2] == root)
+        rows.append((root, len(mine), sum(len(e.verbs) for e in mine), noun_count))
+    return rows
+
+
+def build(peer: Path, out_dir: Path) -> dict:
+    """Convert both dictionaries and write the generated lexicon; return the counts."""
+    policy = Policy.load()
+    known = {c.code for c in load_ontology()}
+    collected = Collected()
+    for source, relative in SOURCES:
+        collect(peer / relative, source, policy, known, collected)
+    patterns = resolve(collected)
+    entries = group(patterns)
+    nouns = noun_entries(event_nouns(patterns, policy, collected.drops))
+    write(out_dir, entries, nouns, peer)
+    return {
+        "lines": collected.lines,
+        "drops": collected.drops,
+        "roots": root_table(entries, nouns),
+        "entries": len(entries),
+        "verb_patterns": len(patterns),
+    }
+
+
+def report(counts: dict) -> str:
+    """Return the counts as Markdown tables."""
+    lines = ["| root | entries | verb patterns | event nouns |", "|---|---:|---:|---:|"]
+    for root, entries, verb_patterns, nouns in counts["roots"]:
+        lines.append(f"| {root} | {entries} | {verb_patterns} | {nouns} |")
+    lines.append(
+        f"| all | {counts['entries']} | {counts['verb_patterns']} | "
+        f"{sum(r[3] for r in counts['roots'])} |"
+    )
+    lines += ["", "| pattern lines | count |", "|---|---:|"]
+    lines += [f"| {reason} | {n} |" for reason, n in counts["lines"].most_common()]
+    lines += ["", "| other drops | count |", "|---|---:|"]
+    lines += [f"| {reason} | {n} |" for reason, n in sorted(counts["drops"].items())]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peer", type=Path, default=ROOT.parent / "shared" / "peer")
+    parser.add_argument("--out", type=Path, default=DATA, help="folder for verbs_peer.yaml")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    counts = build(args.peer, args.out)
+    print(report(counts))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
