@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from realpolitik.errors import RealpolitikError
 
@@ -38,9 +39,16 @@ EXIT_CODES: dict[str, int] = {
 }
 
 
+def plain(value: object) -> str:
+    """Return a value (a path, an id, a message) escaped so rich prints it as it is."""
+    return escape(str(value))
+
+
 def warn(message: str) -> None:
     """Print a warning for the user on stderr."""
-    err_console.print(f"[yellow]warning:[/yellow] {message}", highlight=False, soft_wrap=True)
+    err_console.print(
+        f"[yellow]warning:[/yellow] {plain(message)}", highlight=False, soft_wrap=True
+    )
 
 
 def run_safely(func: Callable[[], T]) -> T:
@@ -48,7 +56,7 @@ def run_safely(func: Callable[[], T]) -> T:
     try:
         return func()
     except RealpolitikError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {plain(exc)}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_CODES.get(exc.code[:2], 1)) from None
     except BrokenPipeError:
         sys.stderr.close()

@@ -18,8 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from realpolitik.cli.app import app, run_safely, warn
-from realpolitik.errors import CLIError, Errors
+from realpolitik.cli.app import app, plain, run_safely, warn
+from realpolitik.errors import CLIError, Errors, Warnings
 from realpolitik.models import Article, Event, event_json_schema
 from realpolitik.settings import Settings
 
@@ -78,16 +78,27 @@ def code_articles(
     settings: Settings,
     on_warning=warn,  # noqa: ANN001
 ) -> Iterable[tuple[Article, list[Event]]]:
-    """Read articles from paths and code them; raise E901 when nothing could be read."""
+    """Read articles from paths and code them; raise E901 when nothing could be read.
+
+    Articles left uncoded say why (W201 not English, W202 a duplicate), each code printed
+    ``settings.warn_repeats`` times and then counted (W103).
+    """
     from realpolitik.sources import read_articles
+    from realpolitik.sources.context import FileWarnings
 
     pipeline = _load_pipeline(settings)
+    skipped = FileWarnings(on_warning, "this run", settings.warn_repeats)
     count = 0
     for article, events in pipeline.pipe(
         read_articles(paths, settings=settings, on_warning=on_warning)
     ):
         count += 1
+        if article.duplicate_of is not None:
+            skipped(Warnings.W202.format(doc_id=article.id, original=article.duplicate_of))
+        elif not pipeline.codable(article):
+            skipped(Warnings.W201.format(doc_id=article.id, language=article.language))
         yield article, events
+    skipped.close()
     if count == 0:
         raise CLIError(Errors.E901.format(paths=", ".join(paths)))
 
@@ -118,7 +129,7 @@ def _csv_row(event: Event) -> list[object]:
 
 def events_table(events: list[Event], *, title: str | None = None) -> Table:
     """Return a rich table of events: who did what to whom, with the trigger."""
-    table = Table(title=title, show_lines=False)
+    table = Table(title=plain(title) if title is not None else None, show_lines=False)
     for column in ("date", "source", "code", "event", "target", "trigger", "mod."):
         table.add_column(column, overflow="fold")
     from realpolitik.ontology import load_ontology
@@ -129,11 +140,11 @@ def events_table(events: list[Event], *, title: str | None = None) -> Table:
         mood = ("not " if e.negated else "") + ("" if e.modality == "asserted" else e.modality)
         table.add_row(
             e.date or "",
-            f"{e.source.code} ({e.source.text})",
+            plain(f"{e.source.code} ({e.source.text})"),
             e.cameo,
-            name,
-            f"{e.target.code} ({e.target.text})",
-            e.evidence.trigger,
+            plain(name),
+            plain(f"{e.target.code} ({e.target.text})"),
+            plain(e.evidence.trigger),
             mood,
         )
     return table
@@ -187,17 +198,13 @@ def schema_cmd() -> None:
 def _print_event_report(report, verbose: bool) -> None:  # noqa: ANN001
     if verbose:
         for doc_id, gold in report.misses:
+            line = f"{doc_id}: {'/'.join(gold.source)} -> {'/'.join(gold.target)}"
             console.print(
-                f"[red]miss[/red] {doc_id}: {'/'.join(gold.source)} -> "
-                f"{'/'.join(gold.target)} root {'/'.join(gold.root)}",
-                highlight=False,
+                f"[red]miss[/red] {plain(line)} root {'/'.join(gold.root)}", highlight=False
             )
         for doc_id, source, target, root in report.spurious:
-            console.print(
-                f"[yellow]spurious[/yellow] {doc_id}: {'/'.join(source)} -> "
-                f"{'/'.join(target)} root {root}",
-                highlight=False,
-            )
+            line = f"{doc_id}: {'/'.join(source)} -> {'/'.join(target)} root {root}"
+            console.print(f"[yellow]spurious[/yellow] {plain(line)}", highlight=False)
     table = Table(title="per root")
     for column in ("root", "predicted", "correct", "precision", "gold", "found", "recall"):
         table.add_column(column, justify="right")
@@ -372,14 +379,15 @@ def demo_cmd(
         for article, events in coded:
             if article.dropped:
                 reasons = "; ".join(d.reason for d in article.dropped)
-                console.print(
-                    f"[dim]{article.id}: dropped {len(article.dropped)} line(s): {reasons}[/dim]"
-                )
+                line = f"{article.id}: dropped {len(article.dropped)} line(s): {reasons}"
+                console.print(f"[dim]{plain(line)}[/dim]")
             if events:
                 title = f"{article.id} {article.date}: {article.title}"
                 console.print(events_table(events, title=title))
             everything.extend(events)
         console.print(dyad_summary(everything))
-        console.print(f"{len(coded)} articles, {len(everything)} events, stored in {location}")
+        console.print(
+            plain(f"{len(coded)} articles, {len(everything)} events, stored in {location}")
+        )
 
     run_safely(run)

@@ -6,7 +6,6 @@ import json
 import logging
 import sys
 from collections.abc import Iterable
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -76,9 +75,14 @@ def clean_cmd(
     """Clean news files (text, HTML, RSS/Atom, JSONL, WARC) and write articles as JSONL."""
 
     def run() -> int:
-        opened = open(output, "w", encoding="utf-8") if output else nullcontext(sys.stdout)  # noqa: SIM115
-        with opened as out:
-            return clean_to_jsonl(paths, out, settings=Settings(), dedupe=not no_dedupe)
+        if output is None:
+            return clean_to_jsonl(paths, sys.stdout, settings=Settings(), dedupe=not no_dedupe)
+        try:
+            with open(output, "w", encoding="utf-8") as out:
+                return clean_to_jsonl(paths, out, settings=Settings(), dedupe=not no_dedupe)
+        except OSError as exc:
+            detail = exc.strerror or type(exc).__name__
+            raise CLIError(Errors.E904.format(path=output, detail=detail)) from None
 
     count = run_safely(run)
     logger.info("wrote %d articles", count)
