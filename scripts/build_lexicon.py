@@ -529,7 +529,8 @@ class Entry:
             ]
         )
         digest = hashlib.sha1(key.encode()).hexdigest()[:6]
-        return f"peer_{self.code}_{self.verbs[0]}{'_' + self.particle if self.particle else ''}_{digest}"
+        particle = f"_{self.particle}" if self.particle else ""
+        return f"peer_{self.code}_{self.verbs[0]}{particle}_{digest}"
 
     def spec(self) -> dict:
         data: dict = {"id": self.id, "code": self.code, "verbs": list(self.verbs)}
@@ -639,7 +640,7 @@ def _header(peer: Path) -> str:
         "#   openeventdata/petrarch2 @ 676801cd dictionaries/CAMEO.2.0.txt and\n"
         "#   openeventdata/petrarch @ 7b36d67e dictionaries/CAMEO.verbpatterns.150430.txt\n"
         "#   (as copied to shared/peer on 2026-11-29). Licence and provenance: PEER_LICENSE.md.\n"
-        "# Each note names the dictionary file and line of the verb block or pattern it came from.\n"
+        "# Each note names the dictionary file and line of the verb block or pattern it is from.\n"
         "# Written as JSON (one entry a line), which is valid YAML and loads fast.\n"
     )
 
