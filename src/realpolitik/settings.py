@@ -281,6 +281,12 @@ class Settings(BaseSettings):
         description="Host names the API answers to besides loopback names, IP addresses and this "
         "machine's own names (others get E610, which stops DNS-rebinding pages).",
     )
+    api_series_max_periods: int = Field(
+        20_000,
+        ge=1,
+        description="Most periods one dyad series request may span (a daily series over 55 "
+        "years); longer windows are refused with E507.",
+    )
     api_code_workers: int = Field(
         1, ge=1, description="Threads coding POST /api/code texts, each with its own pipeline."
     )
