@@ -178,9 +178,23 @@ def recomputed_aggregates(store: Any, grain: str = "day") -> dict:
     return _rounded(store.backend.query(AGG_SQL.format(width=width)))
 
 
-def stored_aggregates(store: Any, grain: str = "day") -> dict:
-    """Return the maintained ``dyad_<grain>`` table, keyed by (s, t, period)."""
-    return _rounded(store.backend.query(f"SELECT * FROM dyad_{grain}"))
+CLUSTER_AGG_SQL = AGG_SQL.replace("FROM events", "FROM event_clusters")
+
+
+def recomputed_event_view(store: Any, grain: str = "day") -> dict:
+    """Return the unique-event counts recomputed from ``event_clusters``."""
+    width = {"day": 10, "month": 7, "year": 4, "all": 0}[grain]
+    return _rounded(store.backend.query(CLUSTER_AGG_SQL.format(width=width)))
+
+
+def stored_aggregates(store: Any, grain: str = "day", count: str = "mentions") -> dict:
+    """Return the maintained ``dyad_<grain>`` counts of a view (mentions or events), keyed
+    by (s, t, period); rows with no unique event are left out of the events view."""
+    from realpolitik.store.rows import agg_columns
+
+    cols = ", ".join(agg_columns(count))
+    rows = store.backend.query(f"SELECT source, target, period, {cols} FROM dyad_{grain}")
+    return _rounded(r for r in rows if r[3])
 
 
 # --- a private PostgreSQL server

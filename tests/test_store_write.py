@@ -213,11 +213,15 @@ def test_store_dyad_totals_match_window_sums(store):
         )
     )
     store.write([(_article(), events)], coder_version="v1")
-    rows = store.dyad_totals(since=date(2024, 1, 1), until=date(2024, 12, 31))
+    window = {"since": date(2024, 1, 1), "until": date(2024, 12, 31)}
+    rows = store.dyad_totals(**window, count="mentions")
     totals = {(r[0], r[1]): r[2] for r in rows}
     assert totals == {("RUS", "CHN"): 3, ("USA", "CHN"): 1}
-    assert store.dyad_totals(min_events=5)[0][:3] == ("RUS", "CHN", 5)
+    assert store.dyad_totals(min_events=5, count="mentions")[0][:3] == ("RUS", "CHN", 5)
     assert store.dyad_totals(limit=1)[0][0] == "RUS"
+    # unique events: 2023-12-31 and 2024-01-01 are one event, dated on its first day
+    events_view = {(r[0], r[1]): r[2] for r in store.dyad_totals(**window)}
+    assert events_view == {("RUS", "CHN"): 2, ("USA", "CHN"): 1}
 
 
 def test_store_bad_dates_warn_and_fall_back_to_the_ingest_day(store):

@@ -9,10 +9,15 @@ into a newer schema.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from realpolitik.errors import Errors, StoreError
 from realpolitik.store.backends import Backend
+from realpolitik.store.rows import AGG_COLUMNS, EVENT_AGG_COLUMNS
+
+Step = str | Callable[[Backend], None]
+"""An SQL statement, or a function that migrates data through the backend."""
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +95,48 @@ def _events_table(name: str, event_id: str) -> str:
                 in_aggregate INTEGER NOT NULL)"""
 
 
-MIGRATIONS: list[tuple[str, list[str]]] = [
+_CLUSTERS_TABLE = """CREATE TABLE event_clusters (
+    cluster_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    source_key TEXT,
+    target_key TEXT,
+    root TEXT NOT NULL,
+    place TEXT,
+    cameo TEXT NOT NULL,
+    quad_class INTEGER NOT NULL,
+    goldstein {float},
+    source_code TEXT,
+    target_code TEXT,
+    best_day TEXT NOT NULL,
+    best_id TEXT NOT NULL,
+    num_mentions INTEGER NOT NULL,
+    num_sources INTEGER NOT NULL,
+    num_articles INTEGER NOT NULL,
+    first_seen TEXT,
+    last_seen TEXT,
+    confidence {float} NOT NULL,
+    in_aggregate INTEGER NOT NULL)"""
+
+
+def _event_view_columns(grain: str) -> list[str]:
+    """Return the statements adding the unique-event counts to ``dyad_<grain>``."""
+    return [
+        f"ALTER TABLE dyad_{grain} ADD COLUMN {ev} "
+        + ("{float}" if m == "goldstein_sum" else "INTEGER")
+        + " NOT NULL DEFAULT 0"
+        for m, ev in zip(AGG_COLUMNS, EVENT_AGG_COLUMNS, strict=True)
+    ]
+
+
+def _backfill_clusters(backend: Backend) -> None:
+    """Link every stored mention to its unique event and fill the event-view counts."""
+    from realpolitik.settings import Settings
+    from realpolitik.store.backfill import relink_all
+
+    relink_all(backend, window=Settings().cluster_window_days)
+
+
+MIGRATIONS: list[tuple[str, list[Step]]] = [
     (
         "0001_initial",
         [
@@ -153,6 +199,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX events_day_dyad ON events (day, source_key, target_key, event_id)",
         ],
     ),
+    (
+        # Every events row is a mention; mentions of one real-world event are linked to one
+        # row of event_clusters, and the dyad aggregates count both (see store.md).
+        "0007_event_clusters",
+        [
+            *(
+                f"ALTER TABLE events ADD COLUMN {c} TEXT"
+                for c in ("outlet", "seen", "cluster_id", "cluster_day")
+            ),
+            _CLUSTERS_TABLE,
+            "CREATE UNIQUE INDEX event_clusters_day_id ON event_clusters (day, cluster_id)",
+            *(s for g in ("day", "month", "year", "all") for s in _event_view_columns(g)),
+            _backfill_clusters,
+        ],
+    ),
 ]
 
 _CREATE_LOG = (
@@ -167,7 +228,7 @@ def applied(backend: Backend) -> list[str]:
     return [r[0] for r in backend.query("SELECT name FROM _migrations ORDER BY name")]
 
 
-def check(backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = None) -> list[str]:
+def check(backend: Backend, *, migrations: list[tuple[str, list[Step]]] | None = None) -> list[str]:
     """Return the pending migrations' names; refuse foreign or newer databases.
 
     Raises: StoreError E501 (tables but no realpolitik schema), E503 (newer schema).
@@ -187,7 +248,7 @@ def check(backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = 
 
 
 def migrate(
-    backend: Backend, *, migrations: list[tuple[str, list[str]]] | None = None
+    backend: Backend, *, migrations: list[tuple[str, list[Step]]] | None = None
 ) -> list[str]:
     """Apply the pending migrations, each in one transaction; return the names applied.
 
@@ -204,7 +265,10 @@ def migrate(
             if backend.query("SELECT 1 FROM _migrations WHERE name = ?", (name,)):
                 continue
             for statement in statements:
-                backend.execute(statement)
+                if callable(statement):
+                    statement(backend)
+                else:
+                    backend.execute(statement)
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
             backend.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, stamp)

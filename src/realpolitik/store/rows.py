@@ -27,6 +27,26 @@ GRAINS: dict[str, int] = {"day": 10, "month": 7, "year": 4, "all": 0}
 ``dyad_all`` holds all-time totals under the empty period '')."""
 
 AGG_COLUMNS = ("n_events", "n_q1", "n_q2", "n_q3", "n_q4", "goldstein_sum", "n_goldstein")
+"""Aggregate columns counting mentions (every coded report)."""
+EVENT_AGG_COLUMNS = (
+    "ev_events",
+    "ev_q1",
+    "ev_q2",
+    "ev_q3",
+    "ev_q4",
+    "ev_goldstein_sum",
+    "ev_n_goldstein",
+)
+"""The same counts over unique events (``ev_events``, ``ev_q1``...; see ``clusters.py``)."""
+ALL_AGG_COLUMNS = AGG_COLUMNS + EVENT_AGG_COLUMNS
+COUNTS = ("events", "mentions")
+"""What analytics count: unique events (the default) or mentions."""
+
+
+def agg_columns(count: str = "events") -> tuple[str, ...]:
+    """Return the aggregate columns of a view: ``events`` (unique) or ``mentions``."""
+    return EVENT_AGG_COLUMNS if count == "events" else AGG_COLUMNS
+
 
 ARTICLE_COLUMNS = (
     "id",
@@ -75,6 +95,10 @@ EVENT_COLUMNS = (
     "confidence",
     "evidence",
     "in_aggregate",
+    "outlet",
+    "seen",
+    "cluster_id",
+    "cluster_day",
 )
 
 Key = tuple[str, str, str]
@@ -196,11 +220,18 @@ def _evidence(event: Event) -> str:
 
 
 def event_row(
-    event: Event, article: Article, *, fallback_day: str | None = None
+    event: Event,
+    article: Article,
+    *,
+    fallback_day: str | None = None,
+    outlet: str | None = None,
+    seen: str | None = None,
 ) -> tuple[Any, ...]:
-    """Return the ``events`` row of ``event`` coded from ``article``.
+    """Return the ``events`` (mention) row of ``event`` coded from ``article``, not yet linked
+    to its unique event (``cluster_id``, ``cluster_day`` are None).
 
     fallback_day: the day of an event whose event and article carry no valid date
+    outlet, seen: the article's outlet and the day it was reported
     """
     day = event_day(event, article, fallback=fallback_day)
     loc, amt = event.location, event.amount
@@ -233,6 +264,10 @@ def event_row(
         event.confidence,
         _evidence(event),
         int(in_aggregate(event, day)),
+        outlet,
+        seen,
+        None,
+        None,
     )
 
 
@@ -284,21 +319,33 @@ def row_to_event(row: dict[str, Any]) -> Event:
 
 
 class Deltas:
-    """Per-(source, target, day) changes to the dyad aggregates within one transaction."""
+    """Per-(source, target, day) changes to the dyad aggregates within one transaction: the
+    mention view (ALL_AGG_COLUMNS[:7]) then the unique-event view (offset 7)."""
 
     def __init__(self) -> None:
         self.days: dict[Key, list[float]] = {}
         self.negative = False
 
-    def add(self, key: Key, quad_class: int, goldstein: float | None, *, sign: int = 1) -> None:
-        """Add (``sign`` 1) or subtract (-1) one event's contribution."""
-        acc = self.days.setdefault(key, [0, 0, 0, 0, 0, 0.0, 0])
-        acc[0] += sign
+    def add(
+        self,
+        key: Key,
+        quad_class: int,
+        goldstein: float | None,
+        *,
+        sign: int = 1,
+        offset: int = 0,
+    ) -> None:
+        """Add (``sign`` 1) or subtract (-1) one mention's (``offset`` 0) or one unique
+        event's (``offset`` 7) contribution."""
+        acc = self.days.get(key)
+        if acc is None:
+            acc = self.days[key] = [0, 0, 0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0.0, 0]
+        acc[offset] += sign
         if 1 <= quad_class <= 4:
-            acc[quad_class] += sign
+            acc[offset + quad_class] += sign
         if goldstein is not None:
-            acc[5] += sign * goldstein
-            acc[6] += sign
+            acc[offset + 5] += sign * goldstein
+            acc[offset + 6] += sign
         if sign < 0:
             self.negative = True
 

@@ -21,12 +21,18 @@ from realpolitik.models import Article, Event
 from realpolitik.settings import Settings
 from realpolitik.store import migrations
 from realpolitik.store.backends import Backend, connect
+from realpolitik.store.backfill import rebuild_event_view
+from realpolitik.store.clusters import MENTION_FIELDS, Mention
+from realpolitik.store.linking import Linker, row_mention
+from realpolitik.store.outlets import outlet
 from realpolitik.store.rows import (
     AGG_COLUMNS,
+    ALL_AGG_COLUMNS,
     ARTICLE_COLUMNS,
     EVENT_COLUMNS,
     GRAINS,
     Deltas,
+    agg_columns,
     article_row,
     event_row,
     row_to_article,
@@ -47,10 +53,10 @@ PROBE_BUDGET = 200_000
 """Most key probes a top-N query makes before it scans the window instead."""
 
 _AGG_UPSERT = (
-    "INSERT INTO dyad_{grain} (source, target, period, " + ", ".join(AGG_COLUMNS) + ") "
-    "VALUES (?, ?, ?, " + ", ".join("?" for _ in AGG_COLUMNS) + ") "
+    "INSERT INTO dyad_{grain} (source, target, period, " + ", ".join(ALL_AGG_COLUMNS) + ") "
+    "VALUES (?, ?, ?, " + ", ".join("?" for _ in ALL_AGG_COLUMNS) + ") "
     "ON CONFLICT (source, target, period) DO UPDATE SET "
-    + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in AGG_COLUMNS)
+    + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in ALL_AGG_COLUMNS)
 )
 _EVENT_INSERT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
@@ -60,6 +66,7 @@ _ARTICLE = EVENT_COLUMNS.index("article_id")
 _DOC = EVENT_COLUMNS.index("doc_id")
 _DAY = EVENT_COLUMNS.index("day")
 _IN_AGGREGATE = EVENT_COLUMNS.index("in_aggregate")
+_LINK = slice(EVENT_COLUMNS.index("cluster_id"), EVENT_COLUMNS.index("cluster_day") + 1)
 _DELTA = itemgetter(
     *map(EVENT_COLUMNS.index, ("source_key", "target_key", "day", "quad_class", "goldstein"))
 )
@@ -135,6 +142,7 @@ class Store:
     def __init__(self, backend: Backend, *, settings: Settings) -> None:
         self.backend = backend
         self.settings = settings
+        self.linker = Linker(backend, window=settings.cluster_window_days)
 
     @property
     def label(self) -> str:
@@ -201,8 +209,9 @@ class Store:
         rows = self._event_rows(latest, warn)
         with self.backend.transaction():
             deltas = Deltas()
-            stats.replaced = self._remove_articles(list(latest), deltas)
-            rows = self._insert_events(rows, stats, warn)
+            removed: list[Mention] = []
+            stats.replaced = self._remove_articles(list(latest), deltas, removed)
+            rows = self._insert_events(rows, stats, warn, deltas, removed)
             counts = dict.fromkeys(latest, 0)
             for row in rows:
                 counts[row[_ARTICLE]] += 1
@@ -219,22 +228,27 @@ class Store:
         stats.events = len(rows)
         return stats
 
-    def _remove_articles(self, ids: list[str], deltas: Deltas) -> int:
+    def _remove_articles(self, ids: list[str], deltas: Deltas, mentions: list[Mention]) -> int:
         """Delete stored articles among ``ids`` and their events; return how many existed.
 
-        The deleted events' contributions are subtracted from ``deltas``.
+        The deleted events' contributions are subtracted from ``deltas`` and the deleted
+        mentions added to ``mentions`` (to be unlinked).
         """
         removed = 0
         for chunk in _chunks(ids):
             marks = _marks(len(chunk))
-            deltas.add_rows(
-                self.backend.query(
-                    "SELECT source_key, target_key, day, quad_class, goldstein FROM events "
-                    f"WHERE article_id IN ({marks}) AND in_aggregate = 1",
-                    chunk,
-                ),
-                sign=-1,
+            rows = self.backend.query(
+                f"SELECT {', '.join(MENTION_FIELDS)}, in_aggregate FROM events "
+                f"WHERE article_id IN ({marks})",
+                chunk,
             )
+            for r in rows:
+                m = Mention(*r[:-1])
+                mentions.append(m)
+                if r[-1]:
+                    deltas.add(
+                        (m.source_key, m.target_key, m.day), m.quad_class, m.goldstein, sign=-1
+                    )
             self.backend.execute(f"DELETE FROM events WHERE article_id IN ({marks})", chunk)
             removed += self.backend.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
         return removed
@@ -249,34 +263,45 @@ class Store:
             bad = {d for d in (article.date, *(e.date for e in events)) if d and not valid_day(d)}
             for value in sorted(bad):
                 warn(Warnings.W502.format(doc_id=article.id, value=value))
+            where, seen = outlet(article), valid_day(article.date) or today
             for event in events:
                 if event.event_id not in rows:
-                    rows[event.event_id] = event_row(event, article, fallback_day=today)
+                    rows[event.event_id] = event_row(
+                        event, article, fallback_day=today, outlet=where, seen=seen
+                    )
         return list(rows.values())
 
     def _insert_events(
-        self, rows: list[tuple[Any, ...]], stats: WriteStats, warn: Callable[[str], None]
+        self,
+        rows: list[tuple[Any, ...]],
+        stats: WriteStats,
+        warn: Callable[[str], None],
+        deltas: Deltas,
+        removed: Sequence[Mention],
     ) -> list[tuple[Any, ...]]:
-        """Insert ``rows``; return those stored, skipping ids another article already owns.
+        """Link ``rows`` to their unique events and insert them; return those stored,
+        skipping ids another article already owns.
 
         An event id hashes its document id, so an event coded from its own article cannot
         collide with another article's; only events whose ``doc_id`` names another document
         are looked up before inserting (over every stored day). Beyond that, the common case
         costs one statement: only when the insert reports fewer rows than it was given are
-        the conflicting ids looked up (W501).
+        the conflicting ids looked up (W501), and their groups relinked from what is stored.
         """
         article_of = {r[0]: r[_ARTICLE] for r in rows}
         foreign = [r[0] for r in rows if r[_DOC] != r[_ARTICLE]]
         owners = self._owners(foreign) if foreign else {}
         skipped = {r[0]: owners[r[0]] for r in rows if owners.get(r[0], r[_ARTICLE]) != r[_ARTICLE]}
         rows = [r for r in rows if r[0] not in skipped] if skipped else rows
+        rows = self.linker.link(rows, removed, deltas)
         inserted = self.backend.executemany(_EVENT_INSERT, rows)
         if inserted != len(rows):
             owners = self._owners([r[0] for r in rows], days=sorted({r[_DAY] for r in rows}))
-            skipped.update(
-                {r[0]: owners.get(r[0]) for r in rows if owners.get(r[0]) != r[_ARTICLE]}
-            )
+            lost = [r for r in rows if owners.get(r[0]) != r[_ARTICLE]]
+            skipped.update({r[0]: owners.get(r[0]) for r in lost})
             rows = [r for r in rows if r[0] not in skipped]
+            unlinked = [row_mention(r, link=r[_LINK]) for r in lost if r[_IN_AGGREGATE]]
+            self.linker.link([], unlinked, deltas)
         for event_id, other in sorted(skipped.items()):
             warn(Warnings.W501.format(doc_id=article_of[event_id], event_id=event_id, other=other))
         stats.skipped_events += len(skipped)
@@ -357,18 +382,29 @@ class Store:
                 )
 
     def rebuild_aggregates(self) -> None:
-        """Recompute every dyad aggregate table from the stored events, in one transaction."""
+        """Recompute every dyad aggregate table from the stored mentions and unique events,
+        in one transaction."""
         cases = ", ".join(f"SUM(CASE WHEN quad_class = {q} THEN 1 ELSE 0 END)" for q in range(1, 5))
         with self.backend.transaction():
             for grain, width in GRAINS.items():
                 self.backend.execute(f"DELETE FROM dyad_{grain}")
                 self.backend.execute(
-                    f"INSERT INTO dyad_{grain} SELECT source_key, target_key, "
+                    f"INSERT INTO dyad_{grain} (source, target, period, "
+                    f"{', '.join(AGG_COLUMNS)}) SELECT source_key, target_key, "
                     f"substr(day, 1, {width}), COUNT(*), {cases}, "
                     "COALESCE(SUM(goldstein), 0), COUNT(goldstein) "
                     f"FROM events WHERE in_aggregate = 1 "
                     f"GROUP BY source_key, target_key, substr(day, 1, {width})"
                 )
+            rebuild_event_view(self.backend)
+
+    def relink(self) -> None:
+        """Link every stored mention to its unique event from scratch (``backfill.py``) and
+        recount the event view, in one transaction."""
+        from realpolitik.store.backfill import relink_all
+
+        with self.backend.transaction():
+            relink_all(self.backend, window=self.settings.cluster_window_days)
 
     # --- reading
 
@@ -456,10 +492,12 @@ class Store:
         *,
         since: date | None = None,
         until: date | None = None,
+        count: str = "events",
     ) -> list[tuple[Any, ...]]:
         """Return ``dyad_<grain>`` rows (source, target, period, counts...) for the given pairs.
 
         since, until: inclusive bounds, cut to the grain (a month holds its first day's date)
+        count: ``events`` (unique events) or ``mentions`` (every report)
         The rows are found by probing the primary key (period, source, target) once per
         period of the window that lies within the stored range, in period order.
         """
@@ -467,7 +505,8 @@ class Store:
         rows: list[tuple[Any, ...]] = []
         for chunk in _chunks(keys):
             sql = (
-                f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} "
+                f"SELECT source, target, period, {', '.join(agg_columns(count))} "
+                f"FROM dyad_{grain} "
                 f"WHERE period IN ({_marks(len(chunk))}) AND source IN ({_marks(len(sources))}) "
                 f"AND target IN ({_marks(len(targets))}) ORDER BY period"
             )
@@ -489,11 +528,15 @@ class Store:
         *,
         since: date | None = None,
         until: date | None = None,
+        count: str = "events",
     ) -> list[tuple[Any, ...]]:
-        """Return every ``dyad_<grain>`` row whose period lies in the window."""
+        """Return every ``dyad_<grain>`` row whose period lies in the window (and that has a
+        unique event, or a mention, by ``count``)."""
         width = GRAINS[grain]
+        cols = agg_columns(count)
         sql = (
-            f"SELECT source, target, period, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} WHERE 1 = 1"
+            f"SELECT source, target, period, {', '.join(cols)} FROM dyad_{grain} "
+            f"WHERE {cols[0]} > 0"
         )
         params: list[Any] = []
         if since:
@@ -511,29 +554,37 @@ class Store:
         until: date | None = None,
         limit: int | None = None,
         min_events: int = 1,
+        count: str = "events",
     ) -> list[tuple[Any, ...]]:
         """Return (source, target, counts...) summed over the window, busiest dyads first.
 
         Reads the coarsest aggregates that cover the window exactly (see ``window.py``).
+        count: ``events`` (unique events) or ``mentions`` (every report)
         """
         parts = window_parts(since, until)
         if not parts:
             return []
+        cols = agg_columns(count)
         single = _single_period(parts)
         if single:
             sql = (
-                f"SELECT source, target, {', '.join(AGG_COLUMNS)} FROM dyad_{single[0]} "
-                "WHERE period = ? AND n_events >= ? ORDER BY n_events DESC, source, target"
+                f"SELECT source, target, {', '.join(cols)} FROM dyad_{single[0]} "
+                f"WHERE period = ? AND {cols[0]} >= ? ORDER BY {cols[0]} DESC, source, target"
             )
-            return self.backend.query(sql + _limit(limit), [single[1], min_events])
+            return self.backend.query(sql + _limit(limit), [single[1], max(min_events, 1)])
         if limit and any(grain != "day" for grain, _, _ in parts):
-            top = self._top_by_candidates(parts, limit=limit, min_events=min_events)
+            top = self._top_by_candidates(parts, limit=limit, min_events=min_events, cols=cols)
             if top is not None:
                 return top
-        return self._window_sums(parts, min_events=min_events, limit=limit)
+        return self._window_sums(parts, min_events=min_events, limit=limit, cols=cols)
 
     def _top_by_candidates(
-        self, parts: list[tuple[str, str | None, str | None]], *, limit: int, min_events: int
+        self,
+        parts: list[tuple[str, str | None, str | None]],
+        *,
+        limit: int,
+        min_events: int,
+        cols: tuple[str, ...] = AGG_COLUMNS,
     ) -> list[tuple[Any, ...]] | None:
         """Return the ``limit`` busiest dyads of a window without reading every dyad in it.
 
@@ -547,21 +598,22 @@ class Store:
         periods = [(g, self._stored_keys(f"dyad_{g}", "period", g, lo, hi)) for g, lo, hi in parts]
         n_periods = sum(len(keys) for _, keys in periods)
         first = self.backend.query(
-            "SELECT source, target FROM dyad_all ORDER BY n_events DESC, source, target LIMIT ?",
+            f"SELECT source, target FROM dyad_all WHERE {cols[0]} > 0 "
+            f"ORDER BY {cols[0]} DESC, source, target LIMIT ?",
             [max(4 * limit, TOP_CANDIDATES)],
         )
-        sums = self._pair_sums(periods, [tuple(r) for r in first])
+        sums = self._pair_sums(periods, [tuple(r) for r in first], cols)
         floor = _nth_count(sums, limit, min_events)
         rest = [
             tuple(r)
             for r in self.backend.query(
-                "SELECT source, target FROM dyad_all WHERE n_events >= ?", [floor]
+                f"SELECT source, target FROM dyad_all WHERE {cols[0]} >= ?", [floor]
             )
             if tuple(r) not in sums
         ]
         if len(rest) * n_periods > PROBE_BUDGET:
             return None
-        sums.update(self._pair_sums(periods, rest))
+        sums.update(self._pair_sums(periods, rest, cols))
         ranked = sorted(
             ((*pair, *v) for pair, v in sums.items() if v[0] >= max(min_events, 1)),
             key=lambda r: (-r[2], r[0], r[1]),
@@ -569,13 +621,16 @@ class Store:
         return ranked[:limit]
 
     def _pair_sums(
-        self, periods: list[tuple[str, list[str]]], pairs: Sequence[tuple[Any, ...]]
+        self,
+        periods: list[tuple[str, list[str]]],
+        pairs: Sequence[tuple[Any, ...]],
+        columns: tuple[str, ...] = AGG_COLUMNS,
     ) -> dict[tuple[Any, ...], list[Any]]:
         """Return {(source, target): summed counts} over ``periods``, by primary-key probes."""
         sums: dict[tuple[Any, ...], list[Any]] = {}
-        cols = ", ".join(f"SUM(d.{c})" for c in AGG_COLUMNS)
+        cols = ", ".join(f"SUM(d.{c})" for c in columns)
         for chunk in _chunks(pairs, CHUNK // 2):
-            sums.update({p: [0] * len(AGG_COLUMNS) for p in chunk})
+            sums.update({p: [0] * len(columns) for p in chunk})
             pair_values = ", ".join("(?, ?)" for _ in chunk)
             flat = [v for pair in chunk for v in pair]
             for grain, keys in periods:
@@ -598,6 +653,7 @@ class Store:
         *,
         min_events: int,
         limit: int | None = None,
+        cols: tuple[str, ...] = AGG_COLUMNS,
     ) -> list[tuple[Any, ...]]:
         """Sum the counts per dyad over the window ``parts``, busiest first."""
         selects, params = [], []
@@ -608,14 +664,14 @@ class Store:
                     cond += f" AND period {op} ?"
                     params.append(value)
             selects.append(
-                f"SELECT source, target, {', '.join(AGG_COLUMNS)} FROM dyad_{grain} WHERE {cond}"
+                f"SELECT source, target, {', '.join(cols)} FROM dyad_{grain} WHERE {cond}"
             )
-        sums = ", ".join(f"SUM({c}) AS {c}" for c in AGG_COLUMNS)
+        sums = ", ".join(f"SUM({c}) AS {c}" for c in cols)
         sql = (
             f"SELECT source, target, {sums} FROM ({' UNION ALL '.join(selects)}) p "
-            "GROUP BY source, target HAVING SUM(n_events) >= ? ORDER BY 3 DESC, 1, 2"
+            f"GROUP BY source, target HAVING SUM({cols[0]}) >= ? ORDER BY 3 DESC, 1, 2"
         )
-        return self.backend.query(sql + _limit(limit), [*params, min_events])
+        return self.backend.query(sql + _limit(limit), [*params, max(min_events, 1)])
 
 
 def _nth_count(sums: dict[Any, list[Any]], n: int, min_events: int) -> int:

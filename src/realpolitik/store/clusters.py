@@ -1,0 +1,209 @@
+"""Group mentions into unique events: the linking rule, free of any database.
+
+Mentions of one *group* (source key, target key, CAMEO root) are split by day greedily from
+the earliest: an event starts at its group's earliest unassigned day and takes every mention
+of the group reported for that day up to ``window`` days later; the next event starts at the
+first day after that. Within one such span, mentions with different location countries are
+different events; a mention without a location joins the located event with the most
+mentions (ties: the smaller country code). The partition depends only on the set of mentions,
+never on the order they arrived in, and an event is named by (group, first day, place).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from realpolitik.models import stable_hash
+
+logger = logging.getLogger(__name__)
+
+MENTION_FIELDS = (
+    "event_id",
+    "article_id",
+    "day",
+    "source_key",
+    "target_key",
+    "root",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "source_code",
+    "target_code",
+    "location_country",
+    "confidence",
+    "outlet",
+    "seen",
+    "cluster_id",
+    "cluster_day",
+)
+"""The ``events`` (mention) columns the linking rule reads, in :class:`Mention` order."""
+
+CLUSTER_COLUMNS = (
+    "cluster_id",
+    "day",
+    "source_key",
+    "target_key",
+    "root",
+    "place",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "source_code",
+    "target_code",
+    "best_day",
+    "best_id",
+    "num_mentions",
+    "num_sources",
+    "num_articles",
+    "first_seen",
+    "last_seen",
+    "confidence",
+    "in_aggregate",
+)
+"""Columns of ``event_clusters``, one row per unique event."""
+
+Group = tuple[str, str, str]
+"""(source key, target key, CAMEO root)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """What linking needs of one stored or pending mention (an ``events`` row)."""
+
+    event_id: str
+    article_id: str
+    day: str
+    source_key: str | None
+    target_key: str | None
+    root: str
+    cameo: str
+    quad_class: int
+    goldstein: float | None
+    source_code: str | None
+    target_code: str | None
+    place: str | None
+    confidence: float
+    outlet: str | None
+    seen: str | None
+    cluster_id: str | None = None
+    cluster_day: str | None = None
+
+    @property
+    def group(self) -> Group:
+        """The mention's (source key, target key, root)."""
+        return (self.source_key or "", self.target_key or "", self.root)
+
+    @property
+    def ordinal(self) -> int:
+        """The mention's day as a date ordinal."""
+        return date.fromisoformat(self.day).toordinal()
+
+
+def cluster_id(group: Group, day: str, place: str) -> str:
+    """Return the id of the event of ``group`` starting on ``day`` at ``place`` ('' for none)."""
+    return "ev" + stable_hash(*group, day, place, length=18)
+
+
+def spans(ordinals: Iterable[int], window: int) -> list[list[int]]:
+    """Split day ordinals greedily, from the earliest, into spans of at most ``window`` + 1
+    days: a span starts at the first day not yet taken and takes the days up to ``window``
+    after it."""
+    out: list[list[int]] = []
+    for day in sorted(set(ordinals)):
+        if out and day <= out[-1][0] + window:
+            out[-1].append(day)
+        else:
+            out.append([day])
+    return out
+
+
+def split_places(members: Sequence[Mention]) -> dict[str, list[Mention]]:
+    """Split one span's mentions by location country; placeless ones join the largest place."""
+    located: dict[str, list[Mention]] = {}
+    loose: list[Mention] = []
+    for m in members:
+        (located.setdefault(m.place, []) if m.place else loose).append(m)
+    if not located:
+        return {"": list(members)}
+    biggest = min(located, key=lambda p: (-len(located[p]), p))
+    located[biggest] = located[biggest] + loose
+    return located
+
+
+def _winning_code(members: Sequence[Mention]) -> str:
+    """The CAMEO code most mentions give; ties go to the more specific, then the lower code."""
+    counts = Counter(m.cameo for m in members)
+    return min(counts, key=lambda c: (-counts[c], -len(c), c))
+
+
+def _actor_code(codes: Iterable[str | None]) -> str | None:
+    """The most specific actor code seen (longest; then the most frequent; then the lowest)."""
+    counts = Counter(c for c in codes if c)
+    if not counts:
+        return None
+    return min(counts, key=lambda c: (-len(c), -counts[c], c))
+
+
+def _best(members: Iterable[Mention]) -> Mention:
+    """The mention with the highest confidence (ties: the smallest mention id)."""
+    return min(members, key=lambda m: (-m.confidence, m.event_id))
+
+
+def aggregate_confidence(confidences: Iterable[float]) -> float:
+    """Return 1 - prod(1 - c): the chance that at least one report is right."""
+    miss = math.prod(1 - min(max(c, 0.0), 1.0) for c in sorted(confidences))
+    return round(1 - miss, 4)
+
+
+def cluster_row(
+    cid: str, day: str, group: Group, place: str, members: Sequence[Mention], *, counted: bool
+) -> tuple[Any, ...]:
+    """Return the ``event_clusters`` row (CLUSTER_COLUMNS) of one event and its mentions."""
+    code = _winning_code(members)
+    voice = _best(m for m in members if m.cameo == code)
+    best = _best(members)
+    seen = [m.seen for m in members if m.seen] or [day]
+    return (
+        cid,
+        day,
+        group[0] or None,
+        group[1] or None,
+        group[2],
+        place or None,
+        code,
+        voice.quad_class,
+        voice.goldstein,
+        _actor_code(m.source_code for m in members),
+        _actor_code(m.target_code for m in members),
+        best.day,
+        best.event_id,
+        len(members),
+        len({m.outlet or m.article_id for m in members}),
+        len({m.article_id for m in members}),
+        min(seen),
+        max(seen),
+        aggregate_confidence(m.confidence for m in members),
+        int(counted),
+    )
+
+
+def link_span(
+    group: Group, first: str, members: Sequence[Mention]
+) -> list[tuple[str, str, list[Mention]]]:
+    """Return (event id, place, mentions) for each event of the span of ``group`` that starts
+    on day ``first``; every event of a span is dated ``first``."""
+    return [
+        (cluster_id(group, first, place), place, part)
+        for place, part in sorted(split_places(members).items())
+    ]
+
+
+def singleton_row(m: Mention) -> tuple[Any, ...]:
+    """Return the event row of a mention that is not linked (it is its own event)."""
+    return cluster_row(m.event_id, m.day, m.group, m.place or "", [m], counted=False)

@@ -1,0 +1,259 @@
+"""Link mentions to unique events inside a store write, incrementally (rule: ``clusters.py``).
+
+A batch touches some groups (source key, target key, root) on some days. Events that end
+before the earliest touched day cannot change: the greedy split from the earliest day only
+depends on earlier days. So for each group the stored mentions from ``window`` days before
+its earliest touched day are read, the split is redone from the last event that starts
+before that day, and it goes on until it starts an event on a day where one already started
+(everything after is unchanged) or runs out of days. Old events of the region are replaced by
+the new ones and their difference goes into the event-view columns of the dyad aggregates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from realpolitik.store.backends import Backend
+from realpolitik.store.clusters import (
+    CLUSTER_COLUMNS,
+    MENTION_FIELDS,
+    Group,
+    Mention,
+    cluster_row,
+    link_span,
+    singleton_row,
+)
+from realpolitik.store.rows import EVENT_COLUMNS, Deltas
+
+logger = logging.getLogger(__name__)
+
+SCAN_DAYS = 62
+"""Most days a batch's stored mentions are read by one range scan each; beyond, by probes."""
+PROBE_KEYS = 300
+"""(day, source, target) probes per statement."""
+
+_PICK = itemgetter(
+    *(EVENT_COLUMNS.index(f) for f in MENTION_FIELDS if not f.startswith("cluster_"))
+)
+_IN_AGGREGATE = EVENT_COLUMNS.index("in_aggregate")
+_SELECT = f"SELECT {', '.join(MENTION_FIELDS)} FROM events WHERE in_aggregate = 1"
+_CLUSTER_INSERT = (
+    f"INSERT INTO event_clusters ({', '.join(CLUSTER_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in CLUSTER_COLUMNS)}) ON CONFLICT (day, cluster_id) DO NOTHING"
+)
+_C = {name: i for i, name in enumerate(CLUSTER_COLUMNS)}
+EVENT_VIEW = 7
+"""Offset of the event-view counts in a :class:`Deltas` accumulator."""
+
+
+def row_mention(row: Sequence[Any], *, link: Sequence[Any] = (None, None)) -> Mention:
+    """Return the Mention of an ``events`` row tuple (EVENT_COLUMNS order).
+
+    link: the (cluster id, cluster day) it is known by, if any
+    """
+    return Mention(*_PICK(row), *link)
+
+
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
+
+
+def _iso(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
+
+
+def add_cluster_deltas(deltas: Deltas, rows: Iterable[Sequence[Any]], *, sign: int) -> None:
+    """Add (``sign`` 1) or subtract (-1) counted event rows in the event view of ``deltas``."""
+    for r in rows:
+        if r[_C["in_aggregate"]]:
+            key = (r[_C["source_key"]], r[_C["target_key"]], r[_C["day"]])
+            deltas.add(key, r[_C["quad_class"]], r[_C["goldstein"]], sign=sign, offset=EVENT_VIEW)
+
+
+class _Region:
+    """One group's stored mentions by day, and how far they have been read."""
+
+    def __init__(self, group: Group, lo: int, hi: int) -> None:
+        self.group = group
+        self.lo = lo
+        self.hi = hi
+        self.days: dict[int, list[Mention]] = {}
+
+    def add(self, m: Mention) -> None:
+        self.days.setdefault(m.ordinal, []).append(m)
+
+
+class Linker:
+    """Relinks the groups a store write touches; see the module docstring."""
+
+    def __init__(self, backend: Backend, *, window: int) -> None:
+        self.backend = backend
+        self.window = window
+
+    def link(
+        self, rows: list[tuple[Any, ...]], removed: Sequence[Mention], deltas: Deltas
+    ) -> list[tuple[Any, ...]]:
+        """Link the pending ``rows`` (not yet inserted) and relink what they and the
+        ``removed`` mentions (no longer stored) touch; return the rows with their links."""
+        w = self.window
+        pending = [row_mention(r) for r in rows]
+        counted = [bool(r[_IN_AGGREGATE]) for r in rows]
+        touched: dict[Group, set[int]] = {}
+        by_group: dict[Group, dict[int, list[Mention]]] = {}
+        for m, flag in zip(pending, counted, strict=True):
+            if flag:
+                touched.setdefault(m.group, set()).add(m.ordinal)
+                by_group.setdefault(m.group, {}).setdefault(m.ordinal, []).append(m)
+        old_keys: set[tuple[str, str]] = set()
+        new_rows: list[tuple[Any, ...]] = []
+        for m in removed:
+            if m.cluster_id:
+                old_keys.add((m.cluster_day or m.day, m.cluster_id))
+        for m in removed:
+            if m.cluster_id and m.cluster_id != m.event_id:
+                touched.setdefault(m.group, set()).add(m.ordinal)
+        regions = self._load({g: (min(d) - w, max(d) + w) for g, d in touched.items()})
+        links: dict[str, tuple[str, str]] = {}
+        updates: list[tuple[str, str, str, str]] = []
+        for group, days in touched.items():
+            self._relink(
+                regions[group], days, by_group.get(group, {}), old_keys, new_rows, links, updates
+            )
+        for m, flag in zip(pending, counted, strict=True):
+            if not flag:
+                links[m.event_id] = (m.event_id, m.day)
+                new_rows.append(singleton_row(m))
+        old_rows = self._clusters(old_keys)
+        add_cluster_deltas(deltas, old_rows, sign=-1)
+        add_cluster_deltas(deltas, new_rows, sign=1)
+        self.backend.executemany(
+            "DELETE FROM event_clusters WHERE day = ? AND cluster_id = ?", sorted(old_keys)
+        )
+        self.backend.executemany(_CLUSTER_INSERT, new_rows)
+        self.backend.executemany(
+            "UPDATE events SET cluster_id = ?, cluster_day = ? WHERE day = ? AND event_id = ?",
+            updates,
+        )
+        return [(*r[:-2], *links[m.event_id]) for r, m in zip(rows, pending, strict=True)]
+
+    def _relink(
+        self,
+        region: _Region,
+        touched: set[int],
+        pending: dict[int, list[Mention]],
+        old_keys: set[tuple[str, str]],
+        new_rows: list[tuple[Any, ...]],
+        links: dict[str, tuple[str, str]],
+        updates: list[tuple[str, str, str, str]],
+    ) -> None:
+        """Redo the split of one group from its earliest touched day (module docstring)."""
+        w, first = self.window, min(touched)
+        last = max(touched)
+        before = [
+            _ordinal(m.cluster_day)
+            for d, ms in region.days.items()
+            if d < first
+            for m in ms
+            if m.cluster_day
+        ]
+        kept = max(before, default=None)
+        start = kept if kept is not None and kept + w >= first else first
+        x = min((d for d in (*region.days, *pending) if d >= start), default=None)
+        while x is not None:
+            if region.hi < x + 2 * w:
+                self._extend(region, x + 2 * w + 16)
+            stored = region.days.get(x, [])
+            if x > last and stored and all(m.cluster_day == m.day for m in stored):
+                break
+            members: list[Mention] = []
+            for d in range(x, x + w + 1):
+                members += region.days.get(d, [])
+                members += pending.get(d, [])
+            for m in members:
+                if m.cluster_id:
+                    old_keys.add((m.cluster_day or m.day, m.cluster_id))
+            day = _iso(x)
+            for cid, place, part in link_span(region.group, day, members):
+                new_rows.append(cluster_row(cid, day, region.group, place, part, counted=True))
+                for m in part:
+                    links[m.event_id] = (cid, day)
+                    if m.cluster_id is not None and (m.cluster_id, m.cluster_day) != (cid, day):
+                        updates.append((cid, day, m.day, m.event_id))
+            later = [d for d in (*region.days, *pending) if x + w < d <= region.hi]
+            x = min(later, default=None)
+
+    def _load(self, bounds: dict[Group, tuple[int, int]]) -> dict[Group, _Region]:
+        """Read the stored, counted mentions of each group within its (lo, hi) day ordinals."""
+        regions = {g: _Region(g, lo, hi) for g, (lo, hi) in bounds.items()}
+        if not regions:
+            return regions
+        runs = _runs(bounds.values())
+        if sum(hi - lo + 1 for lo, hi in runs) <= SCAN_DAYS:
+            for lo, hi in runs:
+                sql = f"{_SELECT} AND day >= ? AND day <= ?"
+                self._keep(regions, self.backend.query(sql, [_iso(lo), _iso(hi)]))
+            return regions
+        keys = sorted(
+            {(_iso(d), g[0], g[1]) for g, (lo, hi) in bounds.items() for d in range(lo, hi + 1)}
+        )
+        for i in range(0, len(keys), PROBE_KEYS):
+            chunk = keys[i : i + PROBE_KEYS]
+            values = ", ".join("(?, ?, ?)" for _ in chunk)
+            cols = ", ".join(f"e.{c}" for c in MENTION_FIELDS)
+            sql = (
+                f"WITH k (d, s, t) AS (VALUES {values}) SELECT {cols} FROM k CROSS JOIN events e "
+                "WHERE e.day = k.d AND e.source_key = k.s AND e.target_key = k.t "
+                "AND e.in_aggregate = 1"
+            )
+            self._keep(regions, self.backend.query(sql, [v for key in chunk for v in key]))
+        return regions
+
+    @staticmethod
+    def _keep(regions: dict[Group, _Region], rows: Iterable[Sequence[Any]]) -> None:
+        """Add the rows (MENTION_FIELDS) that fall in their group's region."""
+        for r in rows:
+            region = regions.get((r[3] or "", r[4] or "", r[5]))
+            if region is not None:
+                m = Mention(*r)
+                if region.lo <= m.ordinal <= region.hi:
+                    region.add(m)
+
+    def _extend(self, region: _Region, hi: int) -> None:
+        """Read more of one group's stored mentions, up to day ordinal ``hi``."""
+        s, t, root = region.group
+        sql = (
+            f"{_SELECT} AND day > ? AND day <= ? AND source_key = ? AND target_key = ? AND root = ?"
+        )
+        old_hi, region.hi = region.hi, hi
+        for r in self.backend.query(sql, [_iso(old_hi), _iso(hi), s, t, root]):
+            region.add(Mention(*r))
+
+    def _clusters(self, keys: set[tuple[str, str]]) -> list[tuple[Any, ...]]:
+        """Return the stored ``event_clusters`` rows of (day, cluster id) ``keys``."""
+        out: list[tuple[Any, ...]] = []
+        ordered = sorted(keys)
+        for i in range(0, len(ordered), PROBE_KEYS):
+            chunk = ordered[i : i + PROBE_KEYS]
+            values = ", ".join("(?, ?)" for _ in chunk)
+            cols = ", ".join(f"c.{c}" for c in CLUSTER_COLUMNS)
+            sql = (
+                f"WITH k (d, i) AS (VALUES {values}) SELECT {cols} FROM k "
+                "CROSS JOIN event_clusters c WHERE c.day = k.d AND c.cluster_id = k.i"
+            )
+            out += self.backend.query(sql, [v for key in chunk for v in key])
+        return out
+
+
+def _runs(bounds: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge (lo, hi) day ranges into disjoint runs."""
+    runs: list[list[int]] = []
+    for lo, hi in sorted(bounds):
+        if runs and lo <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], hi)
+        else:
+            runs.append([lo, hi])
+    return [(lo, hi) for lo, hi in runs]
