@@ -239,11 +239,28 @@ def nominal_clause(noun: Token) -> Clause:
     return clause
 
 
+def misparsed_verb_clause(verb: Token) -> Clause:
+    """Build the clause of a past-tense verb parsed as a noun's modifier ("The British
+    relinquished control of X to Y": ``amod``(control, relinquished)). A finite past form never
+    modifies a noun, so the words before it under the same noun are its subject and the noun,
+    with its prepositions, its object."""
+    noun = verb.head
+    clause = Clause(predicate=verb, kind="verbal", relation=verb.dep_)
+    clause.subjects = [
+        t for t in noun.children if t.i < verb.i and t.dep_ in {"amod", "compound", "nmod"}
+    ]
+    clause.objects = [noun]
+    _collect_preps(noun, clause.preps)
+    return clause
+
+
 def sentence_clauses(sent: Span) -> list[Clause]:
     """Return every verbal clause of a sentence, in order."""
     clauses = []
     for token in sent:
-        if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+        if token.tag_ == "VBD" and token.dep_ == "amod" and token.head.pos_ == "NOUN":
+            clauses.append(misparsed_verb_clause(token))
+        elif token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
             clauses.append(verbal_clause(token))
         elif token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children):
             clauses.append(verbal_clause(token))  # "Italy is ready to contribute troops"

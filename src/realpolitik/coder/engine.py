@@ -18,7 +18,7 @@ from realpolitik.coder.assembly import EventBuilder
 from realpolitik.coder.clauses import Clause, nominal_clause, sentence_clauses, verbal_clause
 from realpolitik.coder.lexicon import Lexicon
 from realpolitik.coder.matching import Match, PatternMatcher, refuses
-from realpolitik.coder.modality import is_negated, modality
+from realpolitik.coder.modality import is_negated, modality, noun_complement_mood
 from realpolitik.coder.places import Gazetteer
 from realpolitik.models import Event
 from realpolitik.ontology import Ontology
@@ -67,12 +67,18 @@ class EventCoder:
             return None
         if pattern.inverse:
             sources, targets = self.args.inverse_sides(clause, index)
-        elif clause.lemma in self.args.words.experiencer_verbs:
+        elif clause.lemma in self.args.words.experiencer_verbs and (
+            clause.passive or clause.objects
+        ):
             sources, targets = self.args.experiencer_sides(clause, index)
         else:
             sources = self.args.inherit_subjects(clause, index)
             targets = self.args.targets(clause, pattern, index)
-        mutual = clause.kind == "nominal" or clause.lemma in self.lexicon.reciprocal_verbs
+        mutual = (
+            clause.kind == "nominal"
+            or clause.lemma in self.lexicon.reciprocal_verbs
+            or (pattern.code.startswith("04") and not pattern.code.startswith("045"))
+        )
         if not sources and mutual:  # "accords that normalized relations between X and Y"
             parties = self.args.between_parties(clause, index)
             if len(parties) > 1:
@@ -90,8 +96,12 @@ class EventCoder:
             anaphors = clause.objects if not pattern.inverse or clause.passive else clause.subjects
             targets = self.args.antecedent_agents(anaphors, sources, history)
         negated = is_negated(clause)
-        mood = modality(clause, self.lexicon, pattern_modality=pattern.modality)
+        words = self.args.words
+        mood = noun_complement_mood(clause, words.intent_nouns, words.decision_nouns)
+        mood = mood or modality(clause, self.lexicon, pattern_modality=pattern.modality)
         code = self.patterns.code(pattern, clause, negated, mood)
+        if mood == "hypothetical" and not code.startswith("13") and self.require_actors:
+            return None  # "could impose sanctions", "an agreement to stop": not an act
         if (
             negated
             and not pattern.negated_code

@@ -76,3 +76,20 @@ def modality(clause: Clause, lexicon: Lexicon, *, pattern_modality: str | None =
     if predicate.dep_ == "ccomp" and head_lemma in lexicon.report_verbs:
         return "reported"
     return "asserted"
+
+
+def noun_complement_mood(
+    clause: Clause, intent_nouns: frozenset[str], decision_nouns: frozenset[str]
+) -> str | None:
+    """Return the modality of an infinitive that completes a noun: "a plan to strike" is an
+    intention, "the decision to protect" an act, "an agreement to stop", "a failure to honour"
+    or "efforts to expand" no act at all (hypothetical); None for other clauses."""
+    predicate = clause.predicate
+    if predicate.dep_ not in {"acl", "relcl"} or predicate.head.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if not any(c.tag_ == "TO" for c in predicate.children):
+        return None
+    noun = predicate.head.lemma_.lower()
+    if noun in intent_nouns:
+        return "intended"
+    return None if noun in decision_nouns else "hypothetical"
