@@ -155,6 +155,14 @@ class ArgumentFinder:
                         found.append(other)
         return found
 
+    def _holders(self, noun: Token, index: MentionIndex) -> list:
+        """Return who holds an event a participle describes: "X and Y held a press conference
+        discussing ...": the subjects of the verb whose object the noun is."""
+        governor = noun.head.head if noun.dep_ == "pobj" else noun.head
+        if noun.dep_ not in {"dobj", "pobj", "attr"} or governor.pos_ not in {"VERB", "AUX"}:
+            return []
+        return self.side(verbal_clause(governor).subjects, index)
+
     def _followed(self, noun: Token, prep: Token, acts: bool) -> bool:
         """Return True when a noun's prepositional phrase names the noun's actor."""
         word = prep.lower_
@@ -348,6 +356,8 @@ class ArgumentFinder:
         """Return the source actors: the clause's own subjects, else (only when it has no subject
         at all and is not a passive without agent) those of the clause controlling it."""
         sources = self.side(clause.subjects, index)
+        if not sources and clause.relation == "acl" and clause.predicate.tag_ == "VBG":
+            return self._holders(clause.predicate.head, index)
         explicit = [t for t in clause.subjects if t.pos_ != "PRON" or t.tag_ in RELATIVE_TAGS]
         if sources or clause.kind == "nominal" or explicit or clause.passive:
             return sources  # "we" in a quote unresolved: the speaker's clause decides below

@@ -175,6 +175,9 @@ def _inherited_subjects(verb: Token) -> tuple[list[Token], Token | None]:
             return expand_conj(head), head
         if dep == "acl" and node.tag_ == "VBG":  # "Russia, accusing X of ...": participle
             return expand_conj(head), head
+        owners = [c for c in head.children if c.dep_ == "poss"]
+        if dep == "acl" and owners and any(c.tag_ == "TO" for c in node.children):
+            return expand_conj(owners[0]), head  # "Reagan's decision to protect": Reagan
         linked = dep in {"conj", "xcomp", "advcl", "acomp"}
         if linked or (dep == "acl" and head.pos_ in {"NOUN", "PROPN"}):
             subjects, _ = _own_subjects(head)
