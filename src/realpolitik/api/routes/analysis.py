@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -31,6 +32,7 @@ MinEvents = Annotated[
     int | None, Query(ge=1, le=1_000_000, description="Fewest events per edge (default: settings).")
 ]
 Limit = Annotated[int, Query(ge=1, le=2000, description="Most edges (busiest first).")]
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
 
 
 def _plain(value: Any) -> Any:
@@ -44,6 +46,22 @@ def _plain(value: Any) -> Any:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _check_span(st: ApiState, freq: str, first: date | None, last: date | None) -> None:
+    """Refuse a series window of more than ``api_series_max_periods`` periods (an open end
+    counts to today).
+
+    Raises: APIError E507.
+    """
+    if first is None:
+        return
+    end = last or max(first, date.today())
+    periods = ((end - first).days + 1) // PERIOD_DAYS[freq]
+    limit = st.settings.api_series_max_periods
+    if periods > limit:
+        detail = f"{periods} {freq} periods, most {limit}: use a coarser freq or a shorter window"
+        raise APIError(Errors.E507.format(name="window", value=f"{first}..{end}", detail=detail))
 
 
 def _known(store: Store, *keys: str) -> None:
@@ -68,9 +86,10 @@ def series(
 ) -> dict[str, Any]:
     """Return the dyad's events, QuadClass counts, Goldstein mean and balance per period.
 
-    Raises: E601 (unknown actor), E507 (impossible date).
+    Raises: E601 (unknown actor), E507 (impossible date, too many periods).
     """
     first, last = window(since, until)
+    _check_span(st, freq, first, last)
     with st.reading() as store:
         _known(store, a, b)
         frame = dyad_series(store, a, b, freq=freq, since=first, until=last, directed=directed)

@@ -28,12 +28,12 @@ class CodeRequest(BaseModel):
     date: str | None = Field(None, pattern=DAY_PATTERN, description="Publication date, YYYY-MM-DD.")
     doc_id: str | None = Field(None, max_length=200, description="Id used in the event ids.")
 
-    @field_validator("text", "doc_id")
+    @field_validator("text", "doc_id", mode="before")
     @classmethod
-    def _no_lone_surrogates(cls, value: str | None) -> str | None:
+    def _no_lone_surrogates(cls, value: object) -> object:
         """Replace lone UTF-16 surrogates (``"\\ud800"`` in JSON) with U+FFFD: they cannot be
         encoded, so no text holding them can be parsed, hashed or shown."""
-        return LONE_SURROGATE.sub("\ufffd", value) if value else value
+        return LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 @router.post("/code", summary="Code a text into events (nothing is stored)")
