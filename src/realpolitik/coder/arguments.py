@@ -26,7 +26,9 @@ RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
 RELATIVE_TAGS = RELATIVE_PRONOUN_TAGS | {"WP$"}
 # Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
 # by the United States", "waters around Taiwan", "cities in Ukraine".
-FOLLOWED_PREPS = frozenset({"of", "by", "around", "near", "off", "in", "along", "inside"})
+FOLLOWED_PREPS = frozenset(
+    {"of", "by", "around", "near", "off", "in", "along", "inside", "including"}
+)
 # Prepositions whose object names the actor of the act a noun names, followed only on the target
 # side: "the fear of aggression from the United States", "an agreement between X and Y".
 ACT_PREPS = frozenset({"from", "between"})
@@ -46,6 +48,8 @@ class ArgumentWords:
     decision_nouns: frozenset[str] = frozenset()
     non_actor_heads: frozenset[str] = frozenset()
     visiting_words: frozenset[str] = frozenset()
+    border_nouns: frozenset[str] = frozenset()
+    delegation_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ArgumentWords:
@@ -155,11 +159,20 @@ class ArgumentFinder:
                         found.append(other)
         return found
 
+    def _hosts(self, clause: Clause, index: MentionIndex) -> list:
+        """Read "X told a visiting Chilean delegation": the visitors' host is who received them."""
+        predicate = clause.predicate
+        if predicate.dep_ != "amod" or predicate.lower_ not in self.words.visiting_words:
+            return []
+        return self._holders(clause.predicate.head, index)
+
     def _holders(self, noun: Token, index: MentionIndex) -> list:
         """Return who holds an event a participle describes: "X and Y held a press conference
         discussing ...": the subjects of the verb whose object the noun is."""
         governor = noun.head.head if noun.dep_ == "pobj" else noun.head
-        if noun.dep_ not in {"dobj", "pobj", "attr"} or governor.pos_ not in {"VERB", "AUX"}:
+        if noun.dep_ not in {"dobj", "pobj", "attr", "dative"}:
+            return []
+        if governor.pos_ not in {"VERB", "AUX"}:
             return []
         return self.side(verbal_clause(governor).subjects, index)
 
@@ -170,6 +183,8 @@ class ArgumentFinder:
             return True
         if word == "for":  # "a spokesman for the PMF"
             return noun.lemma_.lower() in self.words.agent_nouns_for
+        if word == "with":  # "troops along the border with Ukraine"
+            return noun.lemma_.lower() in self.words.border_nouns
         return acts and word in ACT_PREPS
 
     def side(
@@ -199,7 +214,10 @@ class ArgumentFinder:
         content, free relatives."""
         acts = [t for t in clause.objects if self.is_violent(t)] if not pattern.objects else []
         if acts and clause.kind == "verbal":  # "condemned the strikes on Yemen": the strikers
-            return _unique([m for act in acts for m in self.agents_of_act(act, index)])
+            agents = _unique([m for act in acts for m in self.agents_of_act(act, index)])
+            if not agents and not clause.passive:  # "the invasion of X by Y", "by" on the verb
+                agents = self.side(clause.preps.get("by", []), index)
+            return agents
         if pattern.prep:
             tokens = [t for p in pattern.prep for t in clause.prep_objects(p)]
             found = self.side(tokens, index, places=True)
@@ -213,6 +231,7 @@ class ArgumentFinder:
             lambda: self._directed_targets(objects, index),
             lambda: self._default_prep_targets(clause, pattern, index),
             lambda: self._content_subjects(clause, pattern, index),
+            lambda: self._hosts(clause, index),
             lambda: self._free_relative_targets(clause, index),
         )
         for finder in finders:

@@ -195,6 +195,8 @@ def verbal_clause(verb: Token) -> Clause:
     """Build the clause of a verb predicate."""
     subjects, passive = _own_subjects(verb)
     controller = None
+    if not subjects and verb.dep_ == "amod" and verb.tag_ == "VBG":
+        subjects, controller = expand_conj(verb.head), verb.head  # "a visiting delegation"
     if not subjects:
         subjects, controller = _inherited_subjects(verb)
         # "Canada, backed by Australia, ...", "cranes donated by Denmark": a reduced passive

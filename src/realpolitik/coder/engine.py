@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["EventCoder", "Match", "MentionIndex"]
 
+LIGHT_PRESENCE_VERBS = frozenset({"be", "stay", "remain"})
+
 
 class EventCoder:
     """Turn parsed sentences plus actor mentions into Events."""
@@ -63,7 +65,7 @@ class EventCoder:
     ) -> Match | None:
         """Match one clause to a pattern and its actors, or return None."""
         pattern = self.patterns.match(clause, fallback=fallback)
-        if pattern is None:
+        if pattern is None or not self._fit_subjects(clause):
             return None
         if pattern.inverse:
             sources, targets = self.args.inverse_sides(clause, index)
@@ -115,6 +117,14 @@ class EventCoder:
         if pattern.objects:
             trigger += [t for t in clause.objects if t.lemma_.lower() in pattern.objects]
         return Match(clause, pattern, sources, targets, code, negated, mood, sorted(trigger))
+
+    def _fit_subjects(self, clause: Clause) -> bool:
+        """A delegation "is in" or "stays in" a capital: light verbs code a visit only with an
+        envoy or a delegation as subject."""
+        if clause.lemma not in LIGHT_PRESENCE_VERBS:
+            return True
+        nouns = self.args.words.delegation_nouns
+        return any(t.lemma_.lower() in nouns for t in clause.subjects)
 
     def sentence_matches(
         self, sent: Span, index: MentionIndex, history: list[Match] | None = None
