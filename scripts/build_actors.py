@@ -171,6 +171,8 @@ def build_countries(shared: Path) -> tuple[dict[str, dict], list[list[str]]]:
         rec["demonyms"] += cur.get("demonyms", [])
         rec["capitals"] += cur.get("capitals", [])
         rec["tags"] = cur.get("tags", [])
+        if cur.get("ended"):
+            rec["ended"], rec["successor"] = str(cur["ended"]), cur["successor"]
         rec["drop"] = {alias_key(d) for d in cur.get("drop", [])}
         for region in cur.get("regions") or []:
             rows.append([region, "city", iso3, iso3, "curated"])
@@ -191,6 +193,41 @@ def build_countries(shared: Path) -> tuple[dict[str, dict], list[list[str]]]:
                 if kind == "country" and THE_NAME.match(n):
                     rows.append(["the " + n, kind, iso3, iso3, src])
     return countries, rows
+
+
+def build_historic(countries: dict[str, dict]) -> list[list[str]]:
+    """Return the rows of historic.tsv: a historic state, its end date and its successor."""
+    return [
+        [code, rec["name"], rec["ended"], rec["successor"], "curated"]
+        for code, rec in countries.items()
+        if rec.get("ended")
+    ]
+
+
+def build_agencies(countries: dict[str, dict]) -> list[list[str]]:
+    """Return the rows of agencies.tsv: one per (agency, dated code), from curated/agencies.yaml.
+
+    Raises: ValueError naming the agency when its code does not start with a known country.
+    """
+    rows = []
+    for item in read_yaml("agencies.yaml")["agencies"]:
+        codes = item.get("codes") or [{"code": item["code"]}]
+        for dated in codes:
+            code = dated["code"]
+            if code[:3] not in countries:
+                raise ValueError(f"agencies.yaml: {item['name']}: unknown country in {code}")
+            rows.append(
+                [
+                    item["name"],
+                    "|".join(item.get("aliases", [])),
+                    code,
+                    str(dated.get("start", "")),
+                    str(dated.get("end", "")),
+                    item["kind"],
+                    "curated",
+                ]
+            )
+    return rows
 
 
 def countrynames_rows(countries: dict[str, dict], taken: set[str]) -> list[list[str]]:
@@ -696,6 +733,22 @@ def main(argv: list[str] | None = None) -> int:
             for c, rec in countries.items()
         ),
         note="countries: ISO 3166-1 alpha-3 (XKX Kosovo), canonical name, tags for role nouns",
+    )
+    write_tsv(
+        args.out,
+        "historic.tsv",
+        ["code", "name", "ended", "successor", "source"],
+        build_historic(countries),
+        note="historic states (ISO 3166-3 codes): after the end date their names and organs "
+        "stand for the successor state",
+    )
+    write_tsv(
+        args.out,
+        "agencies.tsv",
+        ["name", "aliases", "code", "start", "end", "kind", "source"],
+        build_agencies(countries),
+        note="state agencies, forces and state news media (public facts, project curation); "
+        "dated codes are half-open [start, end)",
     )
     write_tsv(
         args.out,

@@ -24,7 +24,7 @@ def test_actors_cli_prints_json_best_first() -> None:
     )
     assert result.exit_code == 0, result.output
     actors = json.loads(result.stdout)
-    assert [a["code"] for a in actors] == ["RUSGOV", "IGOWSTNAT", "RUS"]
+    assert [a["code"] for a in actors] == ["RUSGOV", "IGOWSTNAT", "RUSGOV"]
     assert set(actors[0]) == {"text", "name", "code", "country", "org", "role", "confidence"}
     assert actors[1]["org"] == "NATO"
 

@@ -11,6 +11,7 @@ import logging
 
 from spacy.tokens import Doc
 
+from realpolitik.actors.constructions import PLACE, STANCE
 from realpolitik.actors.hits import Hit
 from realpolitik.actors.kb import KnowledgeBase
 from realpolitik.actors.lexicon import Rules
@@ -42,6 +43,11 @@ class Composer:
                 continue
             if hits[i].kind in ("pronoun", "role_noun"):
                 mentions.append(self._reference(doc, hits[i]))
+                i += 1
+                continue
+            reading = hits[i].reading
+            if reading is not None and reading.how in (STANCE, PLACE):
+                mentions.append(self._hyphenated(doc, hits[i], date))
                 i += 1
                 continue
             while i + 1 < len(hits) and self._joins(doc, group, hits[i + 1]):
@@ -130,7 +136,7 @@ class Composer:
             kind, head_hit = "person", person
         elif mods:
             mod = mods[-1]
-            actor = self._modifier_actor(doc, mod, text, agents)
+            actor = self._modifier_actor(doc, mod, text, agents, date)
             kind = "agent" if agents and mod.kind not in ("igo", "group") else mod.kind
             head_hit = agents[-1] if agents else mod
             place = kind in ("capital", "city") or (
@@ -147,6 +153,18 @@ class Composer:
             kind = "unresolved"
         source = person or (mods[-1] if mods else None)
         return Mention(start, end, head, actor, kind, entry=source.entry.id if source else None)
+
+    def _hyphenated(self, doc: Doc, hit: Hit, date: str | None) -> Mention:
+        """Return "anti-Pyongyang" as an attitude toward PRK, "London-based" as a place."""
+        text = doc[hit.start : hit.end].text
+        actor = self._modifier_actor(doc, hit, text, [], date)
+        head = doc[hit.start : hit.end].root.i
+        entry = hit.entry.id if hit.entry else None
+        if hit.reading.how == STANCE:
+            return Mention(
+                hit.start, hit.end, head, actor, "attitude", entry=entry, stance=hit.reading.word
+            )
+        return Mention(hit.start, hit.end, head, actor, "city", entry=entry)
 
     def _government_of(self, person: Hit, text: str, date: str | None, agent: Hit) -> Actor:
         """Return the actor of "the Biden administration": the person's country + the agent role."""
@@ -192,13 +210,20 @@ class Composer:
             confidence=conf,
         )
 
-    def _modifier_actor(self, doc: Doc, mod: Hit, text: str, agents: list[Hit]) -> Actor:
+    def _modifier_actor(
+        self, doc: Doc, mod: Hit, text: str, agents: list[Hit], date: str | None
+    ) -> Actor:
         entry = mod.entry
-        code = entry.code
-        if agents and entry.kind not in ("igo", "group", "metonym") and entry.country:
-            code = entry.country + (agents[0].entry.role or "")
-        elif entry.kind == "capital" and not agents and self.settings.actor_capital_as_government:
-            code = (entry.country or "") + "GOV"
+        code = self.kb.code_on(entry, date)
+        home = self.kb.dated(entry.country, date)
+        if agents and entry.kind not in ("igo", "group", "metonym") and home:
+            code = home + (agents[0].entry.role or "")
+        elif (
+            entry.kind == "capital"
+            and not agents
+            and (self.settings.actor_capital_as_government or self._argument(doc, mod))
+        ):
+            code = (home or "") + "GOV"
         country, org, role = self.kb.split_code(code)
         if entry.kind == "igo":
             org = entry.org
@@ -217,6 +242,12 @@ class Composer:
             role=role or entry.role,
             confidence=conf,
         )
+
+    def _argument(self, doc: Doc, hit: Hit) -> bool:
+        """Return whether a name is an argument of a clause (subject, object...), not a place."""
+        if hit.reading is not None or self.locative(doc, hit.start, hit.end):
+            return False
+        return doc[hit.start : hit.end].root.dep_ in self.rules.argument_deps
 
     def locative(self, doc: Doc, start: int, end: int) -> bool:
         """Return whether the span is the object of a locative preposition ("in Moscow")."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
@@ -27,6 +27,8 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "pobj", "iobj", "dative"})
 PLURAL_AGENT_TAGS = frozenset({"NNS", "NNPS"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "acomp", "csubj", "advcl"})
+# mentions no reference may point to: attitudes ("anti-Tokyo") and pairs
+NOT_PAIR_KINDS = frozenset({"attitude", "pair", "city"})
 
 
 @dataclass(frozen=True)
@@ -55,18 +57,80 @@ def resolve_references(
         info = refs.get(m.start)
         if info is None or _expletive(doc, m, resolver):
             continue
-        index = _antecedent(doc, m, out, info, sent_of, settings.actor_coref_sentences, resolver)
+        window = min(
+            info.get("window", settings.actor_coref_sentences), settings.actor_coref_sentences
+        )
+        if info.get("pair"):
+            pair = _pair(m, out, info, sent_of, window)
+            if pair is not None:
+                out.append(_pair_mention(doc, m, out, pair, info, settings))
+            continue
+        index = _antecedent(doc, m, out, info, sent_of, window, resolver)
         if index is None:
             continue
         root = _root(out, out[index])
-        actor = _copy(
-            out[index].actor,
-            doc[m.start : m.end].text,
-            settings.actor_confidence_coref,
-            info.get("role"),
-        )
-        out.append(type(m)(m.start, m.end, m.head, actor, m.kind, index, entry=root.entry))
+        text = doc[m.start : m.end].text
+        meant = (info.get("of") or {}).get(out[index].actor.country or "")
+        if meant and meant != out[index].actor.country:
+            actor = _country_actor(resolver.kb, meant, text, settings, info.get("role"))
+            out.append(replace(m, actor=actor, antecedent=index))
+            continue
+        actor = _copy(out[index].actor, text, settings.actor_confidence_coref, info.get("role"))
+        out.append(replace(m, actor=actor, antecedent=index, entry=root.entry))
     return out
+
+
+def _pair(
+    m: Mention, prior: list[Mention], info: dict, sent_of: dict[int, int], window: int
+) -> tuple[int, int] | None:
+    """Return the indices of the last two distinct actors a pair reference ("both sides") means."""
+    here = sent_of.get(m.start, 0)
+    kinds = info.get("kinds", ())
+    found: dict[str, int] = {}
+    for idx in range(len(prior) - 1, -1, -1):
+        cand = prior[idx]
+        if here - sent_of.get(cand.start, 0) > window:
+            break
+        key = cand.actor.key
+        if cand.end > m.start or key is None or key in found:
+            continue
+        if _root(prior, cand).kind not in kinds or cand.kind in NOT_PAIR_KINDS:
+            continue
+        found[key] = idx
+        if len(found) == 2:
+            first, second = sorted(found.values())
+            return first, second
+    return None
+
+
+def _pair_mention(
+    doc: Doc,
+    m: Mention,
+    prior: list[Mention],
+    pair: tuple[int, int],
+    info: dict,
+    settings: Settings,
+) -> Mention:
+    """Return a ``pair`` mention: no actor of its own, its two members in order of mention."""
+    text = doc[m.start : m.end].text
+    conf = settings.actor_confidence_coref
+    members = tuple(_copy(prior[i].actor, text, conf, info.get("role")) for i in pair)
+    actor = Actor(text=text, name=None, code=None, confidence=min(a.confidence for a in members))
+    return replace(m, actor=actor, kind="pair", members=members, antecedents=pair)
+
+
+def _country_actor(
+    kb: KnowledgeBase, code: str, text: str, settings: Settings, role: str | None
+) -> Actor:
+    """Return the actor of an elliptical name ("the North" -> PRK) with the reference's role."""
+    return Actor(
+        text=text,
+        name=kb.country_name(code),
+        code=code + (role or ""),
+        country=code,
+        role=role,
+        confidence=settings.actor_confidence_coref,
+    )
 
 
 def _sentence_index(doc: Doc, mentions: list[Mention]) -> dict[int, int]:
@@ -171,9 +235,14 @@ def _agrees(
 
 
 def _role_noun_fits(cand: Mention, kind: str, info: dict, resolver: Linker) -> bool:
-    if kind not in info.get("kinds", ()):
+    if kind not in info.get("kinds", ()) or cand.kind in NOT_PAIR_KINDS:
         return False
+    meant = info.get("of") or {}
+    if cand.actor.country in meant:
+        return True
     tag = info.get("tag")
+    if meant and not tag:
+        return False
     if tag:
         country = resolver.kb.countries.get(cand.actor.country or "")
         if country is None or tag not in country.tags:

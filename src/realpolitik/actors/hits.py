@@ -13,6 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from realpolitik.actors.constructions import Reading
 from realpolitik.actors.kb import Entry
 from realpolitik.actors.mention import NAMED_KINDS, PLACE_KINDS, PROPER_KINDS
 
@@ -43,6 +44,7 @@ class Hit:
     info: Any = None
     short: bool = False
     others: tuple[Entry, ...] = ()
+    reading: Reading | None = None
 
 
 def fits(

@@ -105,6 +105,7 @@ class KnowledgeBase:
         self.tokens: dict[str, list[str]] = {}
         self.transnational: frozenset[str] = frozenset()
         self.regions: frozenset[str] = frozenset()
+        self.historic: dict[str, tuple[str, str]] = {}
         self._curated_orgs: set[str] = set()
 
     # --- building -------------------------------------------------------------------------
@@ -165,6 +166,27 @@ class KnowledgeBase:
         alias = self.aliases.get(key)
         return alias.entries if alias else []
 
+    def dated(self, code: str | None, day: str | None) -> str | None:
+        """Return ``code`` as it stands on ``day``: a historic state's code passes to its successor.
+
+        code: a CAMEO code ("SUNMIL" on 1995-01-01 -> "RUSMIL"); None and unknown prefixes pass
+        """
+        if not code or not day:
+            return code
+        ended = self.historic.get(code[:3])
+        if ended is None or day < ended[0]:
+            return code
+        return ended[1] + code[3:]
+
+    def code_on(self, entry: Entry, day: str | None) -> str | None:
+        """Return the code of a non-person entry on ``day``: its dated code, then succession."""
+        code = entry.code
+        if entry.roles:
+            role, valid = entry.role_on(day)
+            if role is not None and (valid or day is None):
+                code = role.code
+        return self.dated(code, day)
+
     def country_name(self, code: str | None) -> str | None:
         """Return the canonical name of a country code."""
         entry = self.countries.get(code or "")
@@ -214,6 +236,8 @@ TABLES = (
     "agents.tsv",
     "groups.tsv",
     "tokens.tsv",
+    "historic.tsv",
+    "agencies.tsv",
 )
 
 
@@ -264,6 +288,8 @@ def load_tables(*, data: Path | None = None) -> KnowledgeBase:
     codes = cameo_codes()
     kb.transnational, kb.regions = codes["transnational"], codes["regions"]
     _load_countries(kb, rows)
+    kb.historic = {row["code"]: (row["ended"], row["successor"]) for _, row in rows("historic.tsv")}
+    _load_agencies(kb, rows)
     _load_igos(kb, rows)
     _load_people(kb, rows)
     _load_groups(kb, rows)
@@ -331,6 +357,33 @@ def _load_countries(kb: KnowledgeBase, rows: Rows) -> None:
             )
             kb.entries[entry.id] = entry
         kb.add_alias(row["text"], entry)
+
+
+def _load_agencies(kb: KnowledgeBase, rows: Rows) -> None:
+    """Load state agencies, forces and media as metonyms; several rows of a name are dated codes."""
+    by_name: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for _, row in rows("agencies.tsv"):
+        by_name[row["name"]].append(row)
+    for name, group in by_name.items():
+        dated = tuple(
+            Role(r["code"], name, r["start"], r["end"], r["source"])
+            for r in group
+            if r["start"] or r["end"]
+        )
+        code = max(group, key=lambda r: (r["end"] == "", r["start"]))["code"]
+        entry = Entry(
+            f"metonym/{code}/{name}",
+            "metonym",
+            name,
+            code=code,
+            country=code[:3],
+            role=code[3:6] or None,
+            roles=dated,
+            tags=frozenset({group[0]["kind"]}),
+            source=group[0]["source"],
+        )
+        aliases = [a for r in group for a in r["aliases"].split("|") if a]
+        kb.add(entry, [name, *dict.fromkeys(aliases)])
 
 
 def _load_igos(kb: KnowledgeBase, rows: Rows) -> None:

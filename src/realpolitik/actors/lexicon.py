@@ -68,7 +68,7 @@ class Rules:
     hyphen_suffixes: word after "X-" -> how X reads (actor, place, origin)
     non_actor_heads: head nouns after a country word that make it no actor (currency, language,
                      flag) -> the reason
-    pair_nouns: plural references ("both nations") -> the kinds their two members may have
+    argument_deps: dependency labels that make a capital an argument (its government)
     """
 
     pronouns: dict[str, dict]
@@ -84,7 +84,6 @@ class Rules:
     non_actor_heads: dict[str, str]
     language_preps: frozenset[str]
     argument_deps: frozenset[str]
-    pair_nouns: dict[str, dict]
 
     @classmethod
     def from_lexicon(cls, data: dict[str, Any]) -> Rules:
@@ -110,5 +109,4 @@ class Rules:
             non_actor_heads=heads,
             language_preps=_words(data, "language_prepositions"),
             argument_deps=_words(data, "argument_deps"),
-            pair_nouns={fold(k): v for k, v in (data.get("pair_nouns") or {}).items()},
         )

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from realpolitik.actors.compose import Composer
+from realpolitik.actors.constructions import dropped, hyphen_reading, non_actor_reason
 from realpolitik.actors.coref import Linker, resolve_references
 from realpolitik.actors.hits import (
     Hit,
@@ -82,7 +83,9 @@ class ActorResolver:
         ents = entity_index(doc)
         hits = introduced(disambiguate(select(self._hits(doc, ents, date))))
         refs = {h.start: h.info for h in hits if h.kind in REFERENCE_KINDS}
-        mentions = self.compose(doc, hits, date)
+        mentions = [
+            m for m in self.compose(doc, hits, date) if not non_actor_reason(doc, m, self.rules)
+        ]
         if self.settings.actor_keep_unresolved:
             mentions = self._add_unresolved(doc, mentions)
         mentions.sort(key=lambda m: m.start)
@@ -102,8 +105,13 @@ class ActorResolver:
         hits = []
         for start, end, key in self.matcher(doc):
             hit = self._hit(doc, start, end, key, ents, date)
-            if hit is not None and not (hit.kind in MODIFIER_KINDS and self._stance(doc, hit)):
-                hits.append(hit)
+            if hit is None:
+                continue
+            if hit.kind in MODIFIER_KINDS:
+                hit.reading = hyphen_reading(doc, start, end, self.rules)
+                if dropped(hit.reading):
+                    continue
+            hits.append(hit)
         return hits
 
     def _hit(
@@ -113,6 +121,8 @@ class ActorResolver:
             return Hit(start, end, "pronoun", info=self.rules.pronouns[key[len(PRONOUN_KEY) :]])
         if key.startswith(ROLE_NOUN_KEY):
             info = self.rules.role_nouns[key[len(ROLE_NOUN_KEY) :]]
+            if info.get("cased") and not doc[end - 1].text[:1].isupper():
+                return None
             return Hit(start, end, "role_noun", info=info)
         alias = self.kb.aliases.get(key)
         if alias is None:
@@ -129,11 +139,6 @@ class ActorResolver:
         short = entry.kind == "person" and end - start == 1
         others = tuple(e for e in entries if e is not entry)
         return Hit(start, end, entry.kind, entry=entry, short=short, others=others)
-
-    def _stance(self, doc: Doc, hit: Hit) -> bool:
-        """Return whether a name is a stance prefix ("pro-Russian", "anti-American")."""
-        i = hit.start
-        return i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in self.rules.stance_prefixes
 
     # --- NER names the KB lacks -----------------------------------------------------------
     def _add_unresolved(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -1,0 +1,91 @@
+"""News constructions around a country word that change what it stands for.
+
+- Hyphen words: "anti-Pyongyang" and "pro-Moscow" make the country the target of an attitude
+  (kind ``attitude``), "Saudi-led" and "US-backed" keep it an actor of the phrase, "Doha-based"
+  makes it a place, "Liberian-flagged", "Russian-made" and "Chinese-language" make it no actor.
+- Non-actor heads: a country word whose head noun is a currency ("US dollars"), a language
+  ("Chinese speakers") or a flag ("the Panamanian flag") is no actor, nor is a language after a
+  preposition ("broadcast in Arabic").
+The words come from data/lexicon.yaml (``Rules``); this module holds only the grammar.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from realpolitik.actors.lexicon import Rules
+from realpolitik.actors.mention import Mention
+
+logger = logging.getLogger(__name__)
+
+# readings of a hyphen suffix in lexicon.yaml hyphen_suffixes
+STANCE, ACTOR, PLACE = "stance", "actor", "place"
+DROPPED = frozenset({"origin", "flag", "language"})
+WORDLIKE_KINDS = frozenset({"country", "demonym", "capital"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How a hyphen word reads a name: stance (pro, anti, non), place, actor or dropped."""
+
+    how: str
+    word: str = ""
+
+
+def hyphen_reading(doc: Doc, start: int, end: int, rules: Rules) -> Reading | None:
+    """Return the reading a hyphen affix gives the name ``doc[start:end]``, or None.
+
+    "anti-Pyongyang" -> Reading("stance", "anti"); "Saudi-led" -> Reading("actor", "led");
+    "London-based" -> Reading("place", "based"); "Liberian-flagged" -> Reading("flag", ...).
+    """
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in rules.stance_prefixes:
+        return Reading(STANCE, doc[start - 2].lower_)
+    if end + 1 < len(doc) and doc[end].text == "-":
+        word = doc[end + 1].lower_
+        how = rules.hyphen_suffixes.get(word)
+        if how is not None:
+            return Reading(how, word)
+    return None
+
+
+def dropped(reading: Reading | None) -> bool:
+    """Return whether a hyphen reading makes the name no actor at all."""
+    return reading is not None and reading.how in DROPPED
+
+
+def non_actor_reason(doc: Doc, mention: Mention, rules: Rules) -> str | None:
+    """Return why a country word is no actor (currency, language, flag), or None.
+
+    Only bare country words are checked (a country, demonym or capital mention, not a compound
+    with an agent or a person): their head noun is the next word, or, for "the Panamanian flag",
+    the noun the word modifies.
+    """
+    if mention.kind not in WORDLIKE_KINDS:
+        return None
+    end = mention.end
+    if end < len(doc):
+        after = doc[end]
+        reason = rules.non_actor_heads.get(after.lower_) or rules.non_actor_heads.get(
+            after.lemma_.lower()
+        )
+        if reason is not None and after.pos_ in ("NOUN", "PROPN", "SYM", "NUM", "X"):
+            return reason
+    head = doc[mention.head]
+    if head.dep_ in ("amod", "compound", "nmod") and head.head.i >= end:
+        reason = rules.non_actor_heads.get(head.head.lemma_.lower())
+        if reason is not None:
+            return reason
+    if (
+        mention.kind == "demonym"
+        and head.dep_ == "pobj"
+        and head.head.lower_ in rules.language_preps
+        and head.tag_ != "NNPS"
+        and not head.lower_.endswith("s")
+        and not any(c.dep_ in ("compound", "amod") for c in head.children)
+        and (end >= len(doc) or doc[end].pos_ not in ("NOUN", "PROPN"))
+    ):
+        return "language"
+    return None
