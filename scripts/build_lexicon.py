@@ -105,7 +105,8 @@ class Block:
     name: str
     code: str
     verbs: list[Verb] = field(default_factory=list)
-    patterns: list[tuple[int, str, str]] = field(default_factory=list)  # line, body, code
+    patterns: list[tuple[int, str, str, frozenset[str]]] = field(default_factory=list)
+    # each: line, body, code, the verbs its comment names as where it was found
     dropped_verbs: list[str] = field(default_factory=list)
 
 
@@ -249,7 +250,7 @@ def read_dictionary(path: Path, source: str, policy: Policy, drops: Counter) -> 
                 drops["no code"] += 1
                 continue
             body = stripped[1 : code.start()].strip()
-            block.patterns.append((number, body, code.group(1).strip()))
+            block.patterns.append((number, body, code.group(1).strip(), _origin_verbs(comment)))
         else:
             verb = parse_verb(stripped, policy)
             if isinstance(verb, str):
@@ -435,15 +436,33 @@ def _combine(verb: Verb, shape: Shape) -> Shape | str:
     return Shape(particle, objects, shape.prep)
 
 
-def _bare_reason(verb: Verb, shape: Shape, policy: Policy) -> str | None:
+def _bare_reason(verb: Verb, shape: Shape, code: str, policy: Policy) -> str | None:
     """Return why a pattern with no object is too loose for this verb, else None."""
     if shape.objects:
         return None
     if verb.lemma in policy.generic:
         return "generic verb without an object"
-    if not shape.particle and verb.lemma in policy.polysemous:
+    if shape.particle:
+        return None
+    if verb.lemma in policy.polysemous:
         return "polysemous bare verb"
+    if len(code) == 3 and code.endswith("0") and code != "010":
+        return "bare verb with only a root-level code"
     return None
+
+
+def _origin_verbs(comment: str) -> frozenset[str]:
+    """Return the lemmas a pattern comment names as its origin ("# STEP_UP , STEPPED_UP <ab>")."""
+    text = comment.split("<", 1)[0]
+    return frozenset(w.lower().split("_")[0] for w in re.findall(r"\b[A-Z][A-Z_]+\b", text))
+
+
+def _names_block(verb: Verb, block: Block) -> bool:
+    """Return True when a bare verb carries its own code or heads its block ("--- BOOST"):
+    the other members of a WordNet synonym block share the block's patterns, but alone they
+    are too loose ("intensify", "serve" under 060 material cooperation)."""
+    head = block.name.lower().split("_")[0]
+    return verb.code is not None or verb.lemma == head
 
 
 def collect(path: Path, source: str, policy: Policy, known: set[str], out: Collected) -> None:
@@ -455,30 +474,36 @@ def collect(path: Path, source: str, policy: Policy, known: set[str], out: Colle
         for verb in block.verbs:
             code = event_code(verb.code, known, policy) if verb.code else default
             shape = _combine(verb, Shape())
-            reason = "null code" if code is None else _bare_reason(verb, shape, policy)
+            reason = "null code" if code is None else _bare_reason(verb, shape, code, policy)
+            if reason is None and not shape.objects and not _names_block(verb, block):
+                reason = "synonym without a code of its own"
             if reason:
                 out.drops[f"verb: {reason}"] += 1
             else:
                 out.add(
                     (verb.lemma, shape.particle, shape.objects, None), code, f"{name}:{block.line}"
                 )
-        for number, body, raw_code in block.patterns:
+        for number, body, raw_code, found_in in block.patterns:
             origin = f"{name}:{number}"
-            reason = _convert_line(block, body, raw_code, dictionary, policy, known, origin, out)
+            line = (body, raw_code, found_in)
+            reason = _convert_line(block, line, dictionary, policy, known, origin, out)
             out.lines[reason or "converted"] += 1
 
 
 def _convert_line(
     block: Block,
-    body: str,
-    raw_code: str,
+    line: tuple[str, str, frozenset[str]],
     dictionary: Dictionary,
     policy: Policy,
     known: set[str],
     origin: str,
     out: Collected,
 ) -> str | None:
-    """Convert one pattern line for every verb of its block; return why it dropped, or None."""
+    """Convert one pattern line for every verb of its block; return why it dropped, or None.
+
+    A pattern that constrains nothing ("* +") is kept only for the verbs its comment names.
+    """
+    body, raw_code, found_in = line
     if "*" not in body:
         return "no verb position"
     code = event_code(raw_code, known, policy)
@@ -494,8 +519,13 @@ def _convert_line(
     added = 0
     reasons: Counter = Counter()
     for verb in block.verbs:
+        if not (shape.objects or shape.particle) and verb.lemma not in found_in:
+            reasons["unconstrained pattern for another verb of the block"] += 1
+            continue
         combined = _combine(verb, shape)
-        reason = combined if isinstance(combined, str) else _bare_reason(verb, combined, policy)
+        reason = (
+            combined if isinstance(combined, str) else _bare_reason(verb, combined, code, policy)
+        )
         if reason:
             reasons[reason] += 1
             continue

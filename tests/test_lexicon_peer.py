@@ -29,7 +29,8 @@ DICT_V2 = """\
 ---  DISPATCH   [042]  ---
 DISPATCH
 SHUTTLE [043]
-+HURRY_OFF
++HURRY_OFF [042]
+EXPEDITE
 - * &ENVOY                                    [036]      # DISPATCH
 - * (TO +)                                    [042:043]  # DISPATCH
 - * {PEACE ENVOY}                             [036]      # DISPATCH
@@ -49,6 +50,11 @@ HOLD
 MOUNT
 - * SKIRMISHES                                [190]      # STAGE
 - * SIT
+
+---  COLLABORATE   [060]  ---
+COLLABORATE
+- * (WITH +)                                  [060]      # COLLABORATE
+- * +                                         [061]      # TEAM
 """
 
 # The same ideas in the PETRARCH-1 (linear) format.
@@ -102,6 +108,10 @@ def test_lexicon_peer_parses_blocks_synsets_and_phrases(build, tmp_path, known):
     assert codes[("dispatch", "to", frozenset(), "to")] == "042"  # (TO +): [042:043] -> 042
     assert codes[("fault", "for", frozenset({"shortage", "shortages"}), None)] == "112"
     assert ("hold", None, frozenset({"skirmish", "skirmishes"}), None) in codes
+    assert ("expedite", None, envoys, None) in codes  # a synonym shares the block's patterns
+    assert ("expedite", None, frozenset(), None) not in codes  # but alone it is too loose
+    assert ("collaborate", None, frozenset(), None) not in codes  # only a root-level code
+    assert codes[("collaborate", "with", frozenset(), "with")] == "060"
     assert not any(k[0] == "blame" and not k[2] for k in codes)  # null default: no bare verb
     lines = collected.lines
     assert lines["multiword noun phrase"] == 1
@@ -109,6 +119,7 @@ def test_lexicon_peer_parses_blocks_synsets_and_phrases(build, tmp_path, known):
     assert lines["several prepositional phrases"] == 1
     assert lines["null code"] == 1
     assert lines["code not in CAMEO"] == 1
+    assert lines["unconstrained pattern for another verb of the block"] == 1  # "# TEAM"
     assert collected.drops["no code"] == 1  # "- * SIT" has no [code]
 
 
