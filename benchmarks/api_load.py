@@ -5,10 +5,13 @@ Zipf-skewed dyads among 200 actors over ten years, written through ``Store.write
 ``realpolitik serve`` on 127.0.0.1 with a free port in a subprocess, then sends a fixed number
 of requests per endpoint from a small thread pool, each phase also capped in seconds. Prints
 requests/s and p50/p99 latency for ``/api/events`` and a dyad series, and the count of 5xx
-answers (which must be zero). Only the loopback address is ever contacted.
+answers (which must be zero). A last phase times ``GET /api/stats`` alone, then again while
+``--coders`` clients each post one long sentence to ``POST /api/code`` (the reads must not
+queue behind the coding). Only the loopback address is ever contacted.
 
     python benchmarks/api_load.py                       # 1,000,000 events, 2,000 requests each
     python benchmarks/api_load.py --events 50000 --requests 300 --db /tmp/small.db
+    python benchmarks/api_load.py --only-coding --db /tmp/small.db --coders 70
 """
 
 from __future__ import annotations
@@ -177,6 +180,50 @@ def series_url(targets: Targets) -> Callable[[random.Random], str]:
     return make
 
 
+def long_sentence(chars: int) -> str:
+    """Return one sentence of about ``chars`` characters, no full stop before its end."""
+    clause = "Chile praised Peru and Bolivia thanked Ecuador while "
+    return (clause * (chars // len(clause) + 1))[:chars].rstrip() + " talks went on."
+
+
+def stats_while_coding(
+    base: str, *, coders: int, chars: int, requests: int, seconds: float
+) -> dict[str, Any]:
+    """Time GET /api/stats alone, then while ``coders`` clients post one long text each."""
+    stats = {"requests": requests, "seconds": seconds, "threads": 2}
+    warm = httpx2.post(f"{base}/api/code", json={"text": "Chile praised Peru."}, timeout=300)
+    alone = run_phase(base, lambda rng: "/api/stats", seed=3, **stats)
+    codes: dict[int, int] = {}
+    took: list[float] = []
+    lock = threading.Lock()
+    text = long_sentence(chars)
+
+    def post() -> None:
+        t0 = time.perf_counter()
+        try:
+            status = httpx2.post(f"{base}/api/code", json={"text": text}, timeout=600).status_code
+        except httpx2.TransportError:
+            status = 0
+        with lock:
+            codes[status] = codes.get(status, 0) + 1
+            took.append(time.perf_counter() - t0)
+
+    posters = [threading.Thread(target=post) for _ in range(coders)]
+    for thread in posters:
+        thread.start()
+    time.sleep(1.0)  # let the texts reach the workers and the queue
+    loaded = run_phase(base, lambda rng: "/api/stats", seed=4, **stats)
+    for thread in posters:
+        thread.join()
+    return {
+        "warm_up_status": warm.status_code, "coders": coders, "chars": chars,
+        "stats_alone": alone, "stats_while_coding": loaded,
+        "code_status": {str(k): v for k, v in sorted(codes.items())},
+        "code_slowest_s": round(max(took), 2) if took else None,
+        "p99_ratio": round(loaded["p99_ms"] / max(alone["p99_ms"], 0.1), 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Build the store if needed, run both phases, print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -185,6 +232,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--seconds", type=float, default=120.0, help="Time cap per endpoint.")
     parser.add_argument("--threads", type=int, default=4, help="Concurrent client threads.")
     parser.add_argument("--db", type=Path, help="Store to reuse or create (default: a temp file).")
+    parser.add_argument("--coders", type=int, default=70, help="Clients posting long texts.")
+    parser.add_argument("--code-chars", type=int, default=20_000, help="Length of each text.")
+    parser.add_argument("--only-coding", action="store_true", help="Run only the coding phase.")
     args = parser.parse_args(argv)
     tmp = None
     if args.db is None:
@@ -205,17 +255,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             stored = store.count("events")
         targets = Targets.of(args.db)
         bounds = {"requests": args.requests, "seconds": args.seconds, "threads": args.threads}
-        phases = {
+        phases = {} if args.only_coding else {
             "/api/events": run_phase(base, events_url(targets), seed=1, **bounds),
             "/api/dyads/{a}/{b}/series": run_phase(base, series_url(targets), seed=2, **bounds),
         }
+        coding = stats_while_coding(base, coders=args.coders, chars=args.code_chars,
+                                    requests=min(args.requests, 300), seconds=args.seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
         if tmp:
             tmp.cleanup()
     result = {"events_stored": stored, "build_seconds": build_seconds, "threads": args.threads,
-              "cpus": os.cpu_count(), "busiest_dyads": targets.dyads, "phases": phases}
+              "cpus": os.cpu_count(), "busiest_dyads": targets.dyads, "phases": phases,
+              "stats_while_coding": coding}
+    phases = {**phases, "/api/stats alone": coding["stats_alone"],
+              "/api/stats while coding": coding["stats_while_coding"]}
+    print(f"coding: {coding['coders']} x {coding['chars']:,} chars, answers "
+          f"{coding['code_status']}, slowest {coding['code_slowest_s']} s")
     for name, figures in phases.items():
         print(f"{name:28s} {figures['requests']:6d} req  {figures['requests_per_s']:7.1f} req/s  "
               f"p50 {figures['p50_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms  "

@@ -167,3 +167,22 @@ def test_api_probes_bodies_are_answered(client: TestClient) -> None:
     events = client.post("/api/code", content=BODIES[0][1],
                          headers={"content-type": "application/json"}).json()["events"]
     assert events and "\ufffd" not in events[0]["source"]["text"]
+
+
+def test_api_probes_reads_stop_at_the_query_budget(client: TestClient) -> None:
+    """The query budget holds on both stores: PostgreSQL through statement_timeout."""
+    from realpolitik.errors import APIError
+
+    st = client.app.state.api
+    st.settings = st.settings.model_copy(update={"api_query_ms": 200})
+    try:
+        if st.store().backend.name == "postgresql":
+            slow = "SELECT pg_sleep(5)"
+        else:
+            slow = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                    "SELECT count(*) FROM n")
+        with pytest.raises(APIError) as err, st.reading() as store:
+            store.backend.query(slow)
+        assert err.value.code == "E612"
+    finally:
+        st.settings = st.settings.model_copy(update={"api_query_ms": 3000})

@@ -180,7 +180,7 @@ class SQLiteBackend(Backend):
             rows = self.conn.execute(f"PRAGMA quick_check({QUICK_CHECK_ROWS})").fetchall()
         except sqlite3.DatabaseError as exc:
             rows = [(str(exc),)]
-        problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+        problems = [" ".join(str(r[0]).split()) for r in rows if r and r[0] != "ok"]
         if problems:
             raise StoreError(Errors.E511.format(path=self.label, detail="; ".join(problems)))
 
