@@ -6,7 +6,6 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +31,7 @@ DEFAULT_TARGET_PREPS: tuple[str, ...] = (
     "towards",
     "over",
 )
+EMPTY: frozenset[str] = frozenset()
 GENERATED_FILE = "verbs_peer.yaml"  # built by scripts/build_lexicon.py
 MODALITIES = {"asserted", "intended", "hypothetical", "reported"}
 
@@ -91,16 +91,12 @@ class Pattern:
     inverse: bool = False
     fallback: bool = False
     generated: bool = False  # from the peer-dictionary lexicon: tried after hand-written ones
+    # rank: more constraints beat fewer ("impose sanctions on" beats "impose"); set at creation
+    specificity: int = field(init=False, compare=False)
 
-    @cached_property
-    def specificity(self) -> int:
-        """Rank: more constraints beat fewer ("impose sanctions on" beats "impose")."""
-        return (
-            3 * bool(self.objects)
-            + 2 * bool(self.particle)
-            + 2 * bool(self.xcomp)
-            + bool(self.prep)
-        )
+    def __post_init__(self) -> None:
+        rank = 3 * bool(self.objects) + 2 * bool(self.particle) + 2 * bool(self.xcomp)
+        object.__setattr__(self, "specificity", rank + bool(self.prep))
 
 
 @dataclass
@@ -209,31 +205,31 @@ def _compile(
     verb_classes: dict[str, frozenset[str]],
     generated: bool = False,
 ) -> Pattern:
-    objects = set(w.lower() for w in spec.object)
+    objects = frozenset(w.lower() for w in spec.object)
     names = [spec.object_class] if isinstance(spec.object_class, str) else spec.object_class or []
     for name in names:
         if name not in classes:
             detail = f"unknown object_class {name!r}"
             raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
-        objects |= classes[name]
-    verbs = {v.lower() for v in spec.verbs}
+        objects = objects | classes[name] if objects else classes[name]
+    verbs = frozenset(v.lower() for v in spec.verbs)
     if spec.verb_class is not None:
         if spec.verb_class not in verb_classes:
             detail = f"unknown verb_class {spec.verb_class!r}"
             raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
-        verbs |= verb_classes[spec.verb_class]
+        verbs = verbs | verb_classes[spec.verb_class] if verbs else verb_classes[spec.verb_class]
     if not verbs and not spec.nouns:
         detail = "needs verbs or nouns"
         raise LexiconError(Errors.E401.format(path=path, pattern=spec.id, detail=detail))
     return Pattern(
         id=spec.id,
         code=spec.code,
-        verbs=frozenset(verbs),
-        nouns=frozenset(n.lower() for n in spec.nouns),
-        objects=frozenset(objects),
+        verbs=verbs,
+        nouns=_lower_set(spec.nouns),
+        objects=objects,
         prep=tuple(p.lower() for p in spec.prep),
-        particle=frozenset(p.lower() for p in spec.particle),
-        xcomp=frozenset(x.lower() for x in spec.xcomp),
+        particle=_lower_set(spec.particle),
+        xcomp=_lower_set(spec.xcomp),
         negated_code=spec.negated_code,
         modality=spec.modality,
         source_file=path,
@@ -241,6 +237,10 @@ def _compile(
         fallback=spec.fallback,
         generated=generated,
     )
+
+
+def _lower_set(words: list[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words) if words else EMPTY
 
 
 def _words(data: dict, key: str) -> frozenset[str]:
