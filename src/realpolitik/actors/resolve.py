@@ -81,13 +81,17 @@ class ActorResolver:
     def __call__(self, doc: Doc, *, date: str | None = None) -> list[Mention]:
         """Return the doc's mentions sorted by start, non-overlapping, with coreference resolved."""
         ents = entity_index(doc)
-        hits = introduced(disambiguate(select(self._hits(doc, ents, date))))
+        blocked: set[int] = set()  # tokens of country words that are no actor ("US dollars")
+        hits = introduced(disambiguate(select(self._hits(doc, ents, date, blocked))))
         refs = {h.start: h.info for h in hits if h.kind in REFERENCE_KINDS}
-        mentions = [
-            m for m in self.compose(doc, hits, date) if not non_actor_reason(doc, m, self.rules)
-        ]
+        mentions = []
+        for m in self.compose(doc, hits, date):
+            if non_actor_reason(doc, m, self.rules) is None:
+                mentions.append(m)
+            else:
+                blocked.update(range(m.start, m.end))
         if self.settings.actor_keep_unresolved:
-            mentions = self._add_unresolved(doc, mentions)
+            mentions = self._add_unresolved(doc, mentions, blocked)
         mentions.sort(key=lambda m: m.start)
         return resolve_references(doc, mentions, self.linker, refs)
 
@@ -101,7 +105,9 @@ class ActorResolver:
         return [mentions[i].actor for i in order]
 
     # --- matching -------------------------------------------------------------------------
-    def _hits(self, doc: Doc, ents: dict[int, tuple[int, int, str]], date: str | None) -> list[Hit]:
+    def _hits(
+        self, doc: Doc, ents: dict[int, tuple[int, int, str]], date: str | None, blocked: set[int]
+    ) -> list[Hit]:
         hits = []
         for start, end, key in self.matcher(doc):
             hit = self._hit(doc, start, end, key, ents, date)
@@ -110,6 +116,7 @@ class ActorResolver:
             if hit.kind in MODIFIER_KINDS:
                 hit.reading = hyphen_reading(doc, start, end, self.rules)
                 if dropped(hit.reading):
+                    blocked.update(range(start, end))
                     continue
             hits.append(hit)
         return hits
@@ -141,8 +148,10 @@ class ActorResolver:
         return Hit(start, end, entry.kind, entry=entry, short=short, others=others)
 
     # --- NER names the KB lacks -----------------------------------------------------------
-    def _add_unresolved(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
-        covered = set()
+    def _add_unresolved(
+        self, doc: Doc, mentions: list[Mention], blocked: set[int]
+    ) -> list[Mention]:
+        covered = set(blocked)
         by_end = {m.end: m for m in mentions if m.kind == "agent"}
         for m in mentions:
             covered.update(range(m.start, m.end))
