@@ -98,7 +98,9 @@ class PatternMatcher:
             mapped = self.lexicon.intent_map.get(code) or self.lexicon.intent_map.get(code[:2])
             threat = mapped is not None and mapped.startswith("13")
             conditional = mood == "hypothetical" and _conditional(clause)
-            if threat and (conditional or self._threatened(clause)):
+            violent = code[:2] in self.lexicon.violent_roots  # "plans to attack": a threat
+            announced = mood == "intended" and violent
+            if threat and (conditional or announced or self._threatened(clause)):
                 code = mapped  # "using force if necessary", "vowed to strike": a threat
             elif mapped and not threat and mood == "intended":
                 code = mapped
