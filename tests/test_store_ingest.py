@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -110,3 +111,49 @@ def test_store_ingest_with_the_real_pipeline_is_idempotent(tmp_path, pipeline):
         assert first.stored == 1 and second.unchanged == 1
         assert store.count("events") == events == first.events
         assert store.backend.query("SELECT coder_version FROM articles")[0][0] == pipeline.version
+
+
+def _feed(path, texts: dict[str, str]):
+    with path.open("w", encoding="utf-8") as handle:
+        for article_id, text in texts.items():
+            handle.write(json.dumps({"id": article_id, "text": text}) + "\n")
+    return path
+
+
+def test_store_ingest_same_id_in_two_sources_keeps_both(tmp_path):
+    feed_a = _feed(tmp_path / "feedA.jsonl", {"1": "Synthetic text of feed A.", "2": "A two."})
+    feed_b = _feed(tmp_path / "feedB.jsonl", {"1": "Synthetic text of feed B.", "2": "B two."})
+    warnings: list[str] = []
+    with open_store(str(tmp_path / "ids.db"), settings=Settings()) as store:
+        report = ingest([tmp_path], store=store, coder=FakeCoder(), on_warning=warnings.append)
+        assert report.stored == 4 and store.count("articles") == 4
+        texts = {r[0] for r in store.backend.query("SELECT text FROM articles")}
+        assert {"Synthetic text of feed A.", "Synthetic text of feed B."} <= texts
+        assert sum("[W102]" in w for w in warnings) == 2
+        events = store.count("events")
+        # every rerun finds the same keys: nothing new, nothing replaced
+        again = ingest([tmp_path], store=store, coder=FakeCoder())
+        assert again.unchanged == 4 and again.stored == 0 and store.count("events") == events
+        # a later run of feed B alone must not overwrite feed A's stored "1"
+        later = ingest([feed_b], store=store, coder=FakeCoder(), on_warning=warnings.append)
+        assert later.stored == 0 and store.count("articles") == 4
+        assert store.article("1").text == "Synthetic text of feed A."
+    assert feed_a.exists()
+
+
+def test_store_ingest_other_source_later_gets_its_own_key(tmp_path):
+    feed_a = _feed(tmp_path / "feedA.jsonl", {"7": "Feed A's story seven."})
+    feed_b = _feed(tmp_path / "feedB.jsonl", {"7": "Feed B's story seven."})
+    warnings: list[str] = []
+    with open_store(str(tmp_path / "later.db"), settings=Settings()) as store:
+        ingest([feed_a], store=store, coder=FakeCoder())
+        report = ingest([feed_b], store=store, coder=FakeCoder(), on_warning=warnings.append)
+        assert report.stored == 1 and report.replaced == 0
+        assert store.count("articles") == 2
+        assert store.article("7").text == "Feed A's story seven."
+        assert any("[W102]" in w and "feedB.jsonl" in w for w in warnings)
+        # the same source's edited text under its id is a new version: replaced, not keyed
+        _feed(feed_a, {"7": "Feed A's story seven, corrected."})
+        edit = ingest([feed_a], store=store, coder=FakeCoder())
+        assert edit.replaced == 1 and store.count("articles") == 2
+        assert store.article("7").text == "Feed A's story seven, corrected."
