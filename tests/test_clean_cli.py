@@ -67,3 +67,30 @@ def test_clean_cli_warns_and_fails_when_nothing_read(tmp_path: Path, runner) -> 
     result = runner.invoke(app, ["clean", str(empty)])
     assert result.exit_code == 1
     assert "E103" in result.output and "E901" in result.output
+
+
+def test_clean_cli_output_to_a_directory_or_missing_folder_is_coded(tmp_path: Path, runner) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    for output in (tmp_path, tmp_path / "missing" / "x.jsonl"):
+        result = runner.invoke(app, ["clean", str(story), "-o", str(output)])
+        assert result.exit_code == 1
+        assert "[E904]" in result.stderr and "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_clean_cli_prints_markup_in_names_and_ids_as_text(tmp_path: Path, runner) -> None:
+    folder = tmp_path / "q["
+    folder.mkdir()
+    path = folder / "b]a.jsonl"  # the path holds "[/b]"
+    records = [
+        {"id": "[x]", "nope": STORY},
+        {"id": "[/b]", "text": STORY},
+        {"id": "[/b]", "text": STORY + " Both sides welcomed it."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["clean", str(folder), "--no-dedupe"])
+    assert result.exit_code == 0, result.output
+    assert f"{path} line 1" in result.stderr
+    assert "'[/b]'" in result.stderr and "[W102]" in result.stderr
+    assert [r["id"][:4] for r in _records(result.stdout)] == ["[/b]", "[/b]"]
