@@ -412,7 +412,6 @@ def assert_event(events, source, target, root, *, negated=False, modality=None) 
     raise AssertionError(f"expected {want}; got {_describe(events)}")
 
 
-@pytest.mark.parametrize(("sentence", "source", "target", "root", "negated", "modality"), PARAMS)
 @pytest.fixture(scope="session")
 def nlp_hypothetical():
     """A pipeline that also codes acts that are only possible ("could invade")."""
@@ -422,6 +421,7 @@ def nlp_hypothetical():
     return realpolitik.load(Settings(code_hypothetical=True))
 
 
+@pytest.mark.parametrize(("sentence", "source", "target", "root", "negated", "modality"), PARAMS)
 def test_root_case(  # noqa: ANN001
     nlp, nlp_hypothetical, sentence, source, target, root, negated, modality
 ) -> None:

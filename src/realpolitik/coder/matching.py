@@ -31,6 +31,11 @@ class Match:
     trigger: list[Token] = field(default_factory=list)
 
 
+# Roots of attacks: announcing one ("plans to strike") is a threat, unlike announcing a
+# deployment (15) or an arrest (17), which stay intentions.
+ATTACK_ROOTS = frozenset({"18", "19", "20"})
+
+
 class PatternMatcher:
     """Pick patterns for clauses and turn a pattern plus modality into a CAMEO code."""
 
@@ -98,8 +103,7 @@ class PatternMatcher:
             mapped = self.lexicon.intent_map.get(code) or self.lexicon.intent_map.get(code[:2])
             threat = mapped is not None and mapped.startswith("13")
             conditional = mood == "hypothetical" and _conditional(clause)
-            violent = code[:2] in self.lexicon.violent_roots  # "plans to attack": a threat
-            announced = mood == "intended" and violent
+            announced = mood == "intended" and code[:2] in ATTACK_ROOTS  # "plans to attack"
             if threat and (conditional or announced or self._threatened(clause)):
                 code = mapped  # "using force if necessary", "vowed to strike": a threat
             elif mapped and not threat and mood == "intended":
