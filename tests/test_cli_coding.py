@@ -151,3 +151,32 @@ def test_cli_code_with_a_user_lexicon_and_a_bad_one(runner, tmp_path):
     result = runner.invoke(app, ["code", "-", "--lexicon", str(bad)], input=text)
     assert result.exit_code != 0
     assert "bad.yaml" in result.stderr and "E402" in result.stderr
+
+
+def test_cli_code_says_why_articles_are_not_coded(runner, tmp_path):
+    english = "Russia sharply criticised the United States on Tuesday over its new sanctions."
+    french = (
+        "La Russie a vivement critiqué les États-Unis mardi au sujet de leurs nouvelles "
+        "sanctions, a déclaré le porte-parole du ministère."
+    )
+    feed = tmp_path / "mixed.jsonl"
+    records = [
+        {"id": "en1", "text": english},
+        {"id": "en2", "text": english},
+        {"id": "fr1", "text": french},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["code", str(feed)])
+    assert result.exit_code == 0, result.output
+    assert {e["doc_id"] for e in jsonl_events(result.stdout)} == {"en1"}
+    assert "[W202] Article en2 duplicates en1" in result.stderr
+    assert "[W201] Article fr1: language 'fr'" in result.stderr
+
+
+def test_cli_code_table_prints_markup_in_ids_and_text_as_is(runner, tmp_path):
+    feed = tmp_path / "marked.jsonl"
+    record = {"id": "[/b] odd [red]", "text": GOOD}
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["code", str(feed), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "[/b] odd [red]" in result.stdout
