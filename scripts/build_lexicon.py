@@ -63,6 +63,7 @@ class Policy:
     ed_nouns: frozenset[str]
     code_map: dict[str, str]
     light: frozenset[str]
+    origin_only: frozenset[str]
     noun_min: int
     noun_share: float
 
@@ -81,6 +82,7 @@ class Policy:
             ed_nouns=words["ed_nouns"],
             code_map={str(k): str(v) for k, v in (data.get("code_map") or {}).items()},
             light=words["light_verbs"],
+            origin_only=frozenset(str(c) for c in data["origin_only_block_codes"]),
             noun_min=int(data["event_noun_min_patterns"]),
             noun_share=float(data["event_noun_dominance"]),
         )
@@ -519,9 +521,13 @@ def _convert_line(
     added = 0
     reasons: Counter = Counter()
     for verb in block.verbs:
-        if not (shape.objects or shape.particle) and verb.lemma not in found_in:
-            reasons["unconstrained pattern for another verb of the block"] += 1
-            continue
+        if verb.lemma not in found_in:
+            if not (shape.objects or shape.particle):
+                reasons["unconstrained pattern for another verb of the block"] += 1
+                continue
+            if block.code in policy.origin_only:
+                reasons["speech-verb pattern for another verb of the block"] += 1
+                continue
         combined = _combine(verb, shape)
         reason = (
             combined if isinstance(combined, str) else _bare_reason(verb, combined, code, policy)
