@@ -148,12 +148,10 @@ def cap_sentences(
     cut = 0
     total = 0
     for piece in condensed.pieces:
-        length = piece.end - piece.start
-        if length > limit:
-            length = limit
-            cut += 1
+        length = min(piece.end - piece.start, limit)
         if total + length > max_total:
             break
+        cut += length < piece.end - piece.start
         spans.append((piece.sentence_index, piece.original_start, piece.original_start + length))
         total += length + len(SEPARATOR)
     if not cut and len(spans) == len(condensed.pieces):
