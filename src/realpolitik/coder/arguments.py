@@ -15,7 +15,13 @@ from importlib import resources
 import yaml
 from spacy.tokens import Span, Token
 
-from realpolitik.coder.clauses import Clause, expand_conj, nominal_clause, verbal_clause
+from realpolitik.coder.clauses import (
+    Clause,
+    antecedent_chain,
+    expand_conj,
+    nominal_clause,
+    verbal_clause,
+)
 from realpolitik.coder.lexicon import DEFAULT_TARGET_PREPS, Lexicon, Pattern
 
 logger = logging.getLogger(__name__)
@@ -269,19 +275,13 @@ class ArgumentFinder:
         for token in objects:
             if token.tag_ not in RELATIVE_PRONOUN_TAGS or token.head.dep_ != "relcl":
                 continue
-            antecedent = token.head.head
-            found = self.actors_of(antecedent, index)
-            if found:
-                return found
-            node = antecedent
-            for _ in range(6):
-                if node.head.i == node.i:
-                    break
-                node = node.head
-                if node.pos_ == "VERB":
-                    found = self.side(verbal_clause(node).subjects, index)
-                    if found:
-                        return found
+            nouns, holder = antecedent_chain(token)
+            for noun in nouns:
+                found = self.actors_of(noun, index)
+                if found:
+                    return found
+            if holder is not None:
+                return self.side(verbal_clause(holder).subjects, index)
         return []
 
     def _directed_targets(self, objects: list[Token], index: MentionIndex) -> list:

@@ -73,6 +73,24 @@ def expand_conj(token: Token) -> list[Token]:
     return out
 
 
+def antecedent_chain(pronoun: Token) -> tuple[list[Token], Token | None]:
+    """Return the nouns a relative pronoun may refer to, nearest first, and the verb that holds
+    the outermost of them. The parser often attaches "which ..." to the nearest noun ("a mission
+    to guard the sea lanes which was joined by X"): the nouns up to the holding verb are all
+    candidates ("lanes", "mission"); the verb is "launched"."""
+    nouns: list[Token] = []
+    node = pronoun.head.head if pronoun.head.dep_ == "relcl" else pronoun
+    for _ in range(8):
+        if node.pos_ in {"NOUN", "PROPN"}:
+            nouns.append(node)
+        elif node.pos_ in {"VERB", "AUX"} and node.dep_ not in {"relcl", "acl", "pcomp"}:
+            return nouns, node
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return nouns, None
+
+
 def _pobjs(prep: Token) -> list[Token]:
     out: list[Token] = []
     for child in prep.children:

@@ -1,0 +1,117 @@
+"""Argument constructions of news reports (issue 13, part 2).
+
+Every sentence was written for these tests; none comes from an evaluation file. Each case names
+an event that must be coded (source, root, target) or a pair that must not be.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from realpolitik.evaluate import actor_ids
+
+DATE = "2021-06-01"
+
+
+def _triples(nlp, sentence: str) -> set[tuple[str, str, str]]:  # noqa: ANN001
+    out = set()
+    for event in nlp(sentence, date=DATE):
+        if event.negated:
+            continue
+        for source in actor_ids(event.source):
+            for target in actor_ids(event.target):
+                out.add((source, event.root, target))
+    return out
+
+
+CODED = [
+    # targets in place phrases and directions
+    ("Greece fired shells at posts in Turkey.", ("GRC", "19", "TUR")),
+    ("Turkey launched an offensive into north-eastern Syria.", ("TUR", "19", "SYR")),
+    ("Israel carried out strikes on Yemen.", ("ISR", "19", "YEM")),
+    ("Russia massed troops along the border with Ukraine.", ("RUS", "15", "UKR")),
+    (
+        "Yesterday Armenia fired rockets aimed at a radar station in Azerbaijan.",
+        ("ARM", "19", "AZE"),
+    ),
+    # coordination and lists
+    ("The UN and the US criticised Serbia and Kosovo.", ("USA", "11", "XKX")),
+    (
+        "Estonia, Latvia and Lithuania joined the coalition led by Britain.",
+        ("LVA", "06", "GBR"),
+    ),
+    (
+        "Japan's foreign minister and his Chinese and Indian counterparts met in Tokyo.",
+        ("JPN", "04", "IND"),
+    ),
+    ("Indian and Australian firms signed a memorandum on rail links.", ("AUS", "05", "IND")),
+    # relative and reduced clauses, passives with agents
+    (
+        "Spain and Italy keep a policy of sending back migrant boats, which France has criticised.",
+        ("FRA", "11", "ESP"),
+    ),
+    (
+        "Germany launched a naval mission to guard the sea lanes which was joined by Norway.",
+        ("NOR", "06", "DEU"),
+    ),
+    ("Canada, strongly backed by Mexico, pushed the plan.", ("MEX", "05", "CAN")),
+    ("Brazil was angered by the decision of Argentina.", ("BRA", "11", "ARG")),
+    # event nouns, mutual events and listed parties
+    ("Poland and Belarus exchanged fire along the border on Tuesday.", ("POL", "19", "BLR")),
+    ("Mexico condemned the invasion of Panama by the United States.", ("MEX", "11", "USA")),
+    ("Talks between Ottawa and Paris resumed on Monday.", ("CAN", "04", "FRA")),
+    (
+        "Egypt brokered the accords that normalized relations between Sudan and Chad.",
+        ("SDN", "05", "TCD"),
+    ),
+    # quoted and reported appeals
+    (
+        '"I count on Turkey to act with restraint," the NATO Secretary-General said.',
+        ("NATO", "02", "TUR"),
+    ),
+    ("The Iraqi premier recommended the American troops withdraw.", ("IRQ", "02", "USA")),
+    ("Ghana blamed the fear of aggression from Togo.", ("GHA", "11", "TGO")),
+    # visits, yielding, capitals as governments
+    (
+        "The Peruvian minister told a visiting Chilean delegation that Lima would sign.",
+        ("CHL", "04", "PER"),
+    ),
+    ("Athens expelled the Libyan ambassador over the agreement.", ("GRC", "16", "LBY")),
+    ("The Portuguese relinquished control of Macau to China in 1999.", ("PRT", "08", "CHN")),
+    # announced attacks are threats
+    ("Iran plans to attack American bases in Iraq.", ("IRN", "13", "USA")),
+]
+
+NOT_CODED = [
+    # topics of consultation are not the people met
+    (
+        "Egypt's minister and his Greek counterpart met in Cairo to discuss Libya-Chad relations.",
+        ("EGY", "04", "TCD"),
+    ),
+    # money, possibilities and plans are not acts
+    ("China has invested nine billion US dollars in hospitals.", ("CHN", "06", "USA")),
+    ("China could impose sanctions on Australia.", ("CHN", "16", "AUS")),
+    ("Iran plans to attack American bases in Iraq.", ("IRN", "19", "USA")),
+    # a recipient's modifier is not the thing given
+    ("The United States handed Soviet arms negotiators a draft treaty.", ("USA", "07", "SUN")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "event"), CODED)
+def test_news_construction_is_coded(pipeline, sentence, event) -> None:  # noqa: ANN001
+    found = _triples(pipeline, sentence)
+    assert event in found, f"{event} not in {sorted(found)}"
+
+
+@pytest.mark.parametrize(("sentence", "event"), NOT_CODED)
+def test_news_construction_is_not_coded(pipeline, sentence, event) -> None:  # noqa: ANN001
+    found = _triples(pipeline, sentence)
+    assert event not in found, f"{event} wrongly coded: {sorted(found)}"
+
+
+def test_topic_words_are_data() -> None:
+    from realpolitik.coder.arguments import ArgumentWords
+
+    words = ArgumentWords.load()
+    assert "relation" in words.topic_nouns and "dollar" in words.non_actor_heads
+    assert "delegation" in words.delegation_nouns and "spokesman" in words.agent_nouns_for
