@@ -241,6 +241,11 @@ def test_store_damaged_file_is_refused_on_open(tmp_path):
             open_store(str(path), settings=_settings(), readonly=readonly)
         assert err.value.code == "E511" and ".recover" in str(err.value)
     connect(str(path), timeout=5, readonly=True, quick_check_mb=0).close()  # check turned off
+    import realpolitik
+
+    with pytest.raises(StoreError) as err:
+        realpolitik.open(str(path))
+    assert err.value.code == "E511"
 
 
 @pytest.mark.parametrize(("sqlstate", "name"), [("40P01", "deadlock"), ("40001", "serialization")])
