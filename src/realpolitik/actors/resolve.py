@@ -128,7 +128,7 @@ class ActorResolver:
             return Hit(start, end, "pronoun", info=self.rules.pronouns[key[len(PRONOUN_KEY) :]])
         if key.startswith(ROLE_NOUN_KEY):
             info = self.rules.role_nouns[key[len(ROLE_NOUN_KEY) :]]
-            if info.get("cased") and not doc[end - 1].text[:1].isupper():
+            if info.get("cased") and not _elliptical(doc, end):
                 return None
             return Hit(start, end, "role_noun", info=info)
         alias = self.kb.aliases.get(key)
@@ -183,6 +183,11 @@ class ActorResolver:
         hit = Hit(start, end, "person", entry=people[0], short=True)
         actor = self.compose.person_actor(hit, doc[start:end].text, None, [])
         return Mention(start, end, last.i, actor, "person", entry=people[0].id)
+
+
+def _elliptical(doc: Doc, end: int) -> bool:
+    """Return whether "the North" ends at ``end`` as a name ("the North Korean ..." does not)."""
+    return doc[end - 1].text[:1].isupper() and (end >= len(doc) or not doc[end].text[:1].isupper())
 
 
 def _name_titled(doc: Doc, mention: Mention, ent: Any) -> None:
