@@ -208,3 +208,23 @@ def test_api_serve_invalid_settings_are_coded(monkeypatch, runner, db: Path) -> 
     with pytest.raises(SettingsError) as err:
         realpolitik.load()
     assert err.value.code == "E001" and "batch_size" in str(err.value)
+
+
+def test_api_serve_unexpected_error_is_a_coded_json_500(db: Path) -> None:
+    """A bug surfaces as the documented JSON body (E616), not as plain text."""
+    from fastapi.testclient import TestClient
+
+    def broken(settings: Settings) -> Any:
+        def code(text: str, **options: Any) -> list[Event]:
+            raise ValueError("a bug in a coder")
+
+        return code
+
+    app = create_app(Settings(rate_limit_per_second=0), db=str(db), load_pipeline=broken)
+    with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000),
+                    raise_server_exceptions=False) as client:
+        response = client.post("/api/code", json={"text": "Chile praised Peru."})
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "E616" and "ValueError" in error["message"]
+    assert "a bug in a coder" not in error["message"]  # details stay in the server log
