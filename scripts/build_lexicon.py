@@ -110,6 +110,7 @@ class Block:
     patterns: list[tuple[int, str, str, frozenset[str]]] = field(default_factory=list)
     # each: line, body, code, the verbs its comment names as where it was found
     dropped_verbs: list[str] = field(default_factory=list)
+    forms: set[str] = field(default_factory=set)  # the irregular forms given in {...}
 
 
 @dataclass(frozen=True)
@@ -260,9 +261,28 @@ def read_dictionary(path: Path, source: str, policy: Policy, drops: Counter) -> 
                 block.dropped_verbs.append(stripped)
             else:
                 block.verbs.append(verb)
+                block.forms.update(w.lower() for w in re.findall(r"[A-Z]+", _braces(stripped)))
     close_synset()
-    del comment
+    for block in blocks:
+        kept = [v for v in block.verbs if not _inflected(v, block.forms)]
+        drops["verb: an inflected form listed as a verb"] += len(block.verbs) - len(kept)
+        block.verbs = kept
     return Dictionary(synsets, blocks)
+
+
+def _braces(line: str) -> str:
+    """Return the irregular forms written in {...} on a verb line."""
+    match = re.search(r"\{([^}]*)\}", line)
+    return match.group(1) if match else ""
+
+
+def _inflected(verb: Verb, forms: set[str]) -> bool:
+    """Return True for a verb line that lists an inflected form ("WORRIED", "TOURING", or a form
+    another verb of its block gives in {...}) rather than a lemma: it never equals a spaCy lemma."""
+    lemma = verb.lemma
+    if lemma in forms or (lemma.endswith("ing") and len(lemma) > 6):
+        return True
+    return lemma.endswith("ed") and not lemma.endswith("eed") and len(lemma) > 5
 
 
 # --- converting patterns ------------------------------------------------------------------

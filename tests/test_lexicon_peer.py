@@ -31,6 +31,7 @@ DISPATCH
 SHUTTLE [043]
 +HURRY_OFF [042]
 EXPEDITE
+EXPEDITED
 - * &ENVOY                                    [036]      # DISPATCH
 - * (TO +)                                    [042:043]  # DISPATCH
 - * {PEACE ENVOY}                             [036]      # DISPATCH
@@ -110,6 +111,7 @@ def test_lexicon_peer_parses_blocks_synsets_and_phrases(build, tmp_path, known):
     assert ("hold", None, frozenset({"skirmish", "skirmishes"}), None) in codes
     assert ("expedite", None, envoys, None) in codes  # a synonym shares the block's patterns
     assert ("expedite", None, frozenset(), None) not in codes  # but alone it is too loose
+    assert not any(k[0] == "expedited" for k in codes)  # an inflected form is not a lemma
     assert ("collaborate", None, frozenset(), None) not in codes  # only a root-level code
     assert codes[("collaborate", "with", frozenset(), "with")] == "060"
     assert not any(k[0] == "blame" and not k[2] for k in codes)  # null default: no bare verb
