@@ -224,13 +224,18 @@ class ArgumentFinder:
             if not agents and not clause.passive:  # "the invasion of X by Y", "by" on the verb
                 agents = self.side(clause.preps.get("by", []), index)
             return agents
+        objects = self._target_objects(clause, pattern)
         if pattern.prep:
             tokens = [t for p in pattern.prep for t in clause.prep_objects(p)]
+            # "expelled the Libyan ambassador to Greece": a phrase inside an object that is an
+            # actor itself describes that actor, it does not name the target
+            named = [m for m in (index.at(o) for o in objects) if m is not None]
+            if named and any(_under(t, objects) for t in tokens):
+                return _unique(named)
             found = self.side(tokens, index, places=True)
             if found:
                 return found
         # "condemned Russia", "expelled two British diplomats", "gave Ukraine tanks"
-        objects = self._target_objects(clause, pattern)
         finders = (
             lambda: self.side(objects, index, acts=True),
             lambda: self._antecedent_owners(objects, index),
@@ -409,6 +414,11 @@ class ArgumentFinder:
             if agents:
                 return agents
         return []
+
+
+def _under(token: Token, heads: list[Token]) -> bool:
+    """Return True when ``token`` sits inside the phrase of one of ``heads``."""
+    return any(head.left_edge.i <= token.i <= head.right_edge.i for head in heads)
 
 
 def _pobj_list(prep: Token) -> list[Token]:
