@@ -253,3 +253,23 @@ def test_analysis_bounds_clamp_to_the_representable_range():
     with pytest.raises(StoreError) as err:
         parse_until("2024-13")
     assert err.value.code == "E507" and "until" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["dyad", "RUS", "CHN", "--since", "0001-01-01", "--freq", "week"],
+        ["dyad", "RUS", "CHN", "--until", "1677-09-20"],
+        ["network", "--until", "9999-12"],
+        ["blocs", "--since", "9999-12-31"],
+        ["shifts", "--since", "0001-01-01"],
+        ["shifts", "--until", "9999-12"],
+    ],
+)
+def test_analysis_cli_verbs_at_the_calendar_edges(store, tmp_path, runner, args):
+    from realpolitik.cli import app
+
+    _weekly_history(store, weeks=14, shift_week=11)
+    result = runner.invoke(app, [*args, "--db", str(tmp_path / "analysis.db")])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
