@@ -53,3 +53,10 @@ web-assets:
 	    --loglevel=error $(WEB_NPM) && echo "$(WEB_NPM)" > $(WEB_MARK) \
 	  || echo "web-assets: npm install failed; the dashboard falls back to plotly only" >&2; \
 	else echo "web-assets: npm not found; the dashboard draws its network with plotly only" >&2; fi
+
+# The full fuzz run (issue 14): 2,100 generated bad files through clean, code and ingest (SQLite,
+# and PostgreSQL when the server binaries are installed), then 20,000 strings through the Python
+# API. Prints the figures recorded in docs/reliability.md; a slice runs in `make test`.
+.PHONY: fuzz
+fuzz: install-test
+	$(BIN)/python tests/fuzz/run_fuzz.py --postgres
