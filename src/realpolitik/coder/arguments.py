@@ -292,9 +292,13 @@ class ArgumentFinder:
     def _directed_targets(self, objects: list[Token], index: MentionIndex) -> list:
         """Read "fired rounds aimed at a loudspeaker in X", "aid slated for X": where the
         object was directed."""
+        things = [*objects]  # "$400 million in aid that was slated for X": the aid too
+        things += [
+            p for o in objects for c in o.children if c.dep_ == "prep" for p in _pobj_list(c)
+        ]
         tokens = [
             pobj
-            for obj in objects
+            for obj in things
             for part in obj.children
             if part.dep_ in {"acl", "relcl"}
             and part.lemma_.lower() in self.words.directed_participles

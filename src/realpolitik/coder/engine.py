@@ -147,7 +147,9 @@ class EventCoder:
             match = self.match_clause(clause, index, context)
             if match is None:
                 continue
-            if clause.xcomp is not None and match.pattern.xcomp:
+            if clause.xcomp is not None and not _pairs_actors(match):
+                pass  # "ordered his staff to delay aid": the matrix names no pair, the act does
+            elif clause.xcomp is not None and match.pattern.xcomp:
                 handled_xcomp.add(clause.xcomp.i)
             elif clause.xcomp is not None and clause.lemma not in self.lexicon.intent_verbs:
                 handled_xcomp.add(clause.xcomp.i)  # "refused to meet": the matrix verb codes it
@@ -182,6 +184,8 @@ class EventCoder:
             lemma = predicate.lemma_.lower()
             if lemma in self.lexicon.intent_verbs or lemma in self.lexicon.speech_verbs:
                 continue
+            if not _pairs_actors(match):
+                continue  # "ordered his staff to delay aid": no demand between two actors
             for child in predicate.children:
                 if child.dep_ in {"ccomp", "xcomp"}:
                     skip.add(child.i)
@@ -236,3 +240,8 @@ class EventCoder:
                     seen.add(event.event_id)
                     events.append(event)
         return events
+
+
+def _pairs_actors(match: Match) -> bool:
+    """Return True when a match has a source and a different target."""
+    return any(s.actor.key != t.actor.key for s in match.sources for t in match.targets)
