@@ -244,10 +244,19 @@ class Composer:
         )
 
     def _argument(self, doc: Doc, hit: Hit) -> bool:
-        """Return whether a name is an argument of a clause (subject, object...), not a place."""
+        """Return whether a name is an argument of a clause (subject, object...), not a place.
+
+        A conjunct counts as the first conjunct ("Oslo and Athens agreed"); the object of a
+        preposition only after an actor preposition ("talks with Ottawa", not "flew to Berlin").
+        """
         if hit.reading is not None or self.locative(doc, hit.start, hit.end):
             return False
-        return doc[hit.start : hit.end].root.dep_ in self.rules.argument_deps
+        token = doc[hit.start : hit.end].root
+        while token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head
+        if token.dep_ == "pobj":
+            return token.head.lower_ in self.rules.argument_preps
+        return token.dep_ in self.rules.argument_deps
 
     def locative(self, doc: Doc, start: int, end: int) -> bool:
         """Return whether the span is the object of a locative preposition ("in Moscow")."""

@@ -69,6 +69,7 @@ class Rules:
     non_actor_heads: head nouns after a country word that make it no actor (currency, language,
                      flag) -> the reason
     argument_deps: dependency labels that make a capital an argument (its government)
+    argument_preps: prepositions whose object is such an argument ("talks with Ottawa")
     """
 
     pronouns: dict[str, dict]
@@ -84,6 +85,7 @@ class Rules:
     non_actor_heads: dict[str, str]
     language_preps: frozenset[str]
     argument_deps: frozenset[str]
+    argument_preps: frozenset[str]
 
     @classmethod
     def from_lexicon(cls, data: dict[str, Any]) -> Rules:
@@ -109,4 +111,5 @@ class Rules:
             non_actor_heads=heads,
             language_preps=_words(data, "language_prepositions"),
             argument_deps=_words(data, "argument_deps"),
+            argument_preps=_words(data, "argument_prepositions"),
         )
