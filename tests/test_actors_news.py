@@ -36,6 +36,13 @@ def test_actors_news_capital_argument_is_the_government(text: str, surface: str,
     assert (m.kind, m.actor.code, m.actor.country) == ("capital", code, code[:3])
 
 
+def test_actors_news_capital_conjunct_and_destination() -> None:
+    both = by_text("Oslo and Athens agreed on a fisheries pact.")
+    assert both["Oslo"][1] == "NORGOV" and both["Athens"][1] == "GRCGOV"
+    flown = by_text("The injured climber was flown to Berlin for surgery.")
+    assert flown["Berlin"] == ("capital", "DEU", "DEU")
+
+
 def test_actors_news_capital_after_locative_preposition_stays_a_place() -> None:
     found = by_text("Envoys met in Ottawa, and the talks in Athens ended without a deal.")
     assert found["Ottawa"] == ("city", "CAN", "CAN")
