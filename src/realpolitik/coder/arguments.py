@@ -56,6 +56,7 @@ class ArgumentWords:
     visiting_words: frozenset[str] = frozenset()
     border_nouns: frozenset[str] = frozenset()
     delegation_nouns: frozenset[str] = frozenset()
+    measure_heads: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ArgumentWords:

@@ -48,7 +48,7 @@ class EventCoder:
         self.require_actors = require_actors
         self.code_hypothetical = code_hypothetical or not require_actors
         self.args = ArgumentFinder(lexicon)
-        self.patterns = PatternMatcher(lexicon)
+        self.patterns = PatternMatcher(lexicon, self.args.words.measure_heads)
         self.builder = EventBuilder(
             lexicon,
             ontology,

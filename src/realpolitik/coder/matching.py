@@ -39,8 +39,9 @@ ATTACK_ROOTS = frozenset({"18", "19", "20"})
 class PatternMatcher:
     """Pick patterns for clauses and turn a pattern plus modality into a CAMEO code."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, measure_heads: frozenset[str] = frozenset()) -> None:
         self.lexicon = lexicon
+        self.measure_heads = measure_heads  # "cut the trade deficit": trade is not what is cut
 
     def _object_lemmas(self, clause: Clause) -> set[str]:
         """Return the lemmas an object constraint is checked against: the objects' heads and
@@ -58,7 +59,8 @@ class PatternMatcher:
         for obj in [*things, *clause.preps.get("with", [])]:  # "$567 million in aid"
             nodes = [obj] + [c for c in obj.children if c.dep_ in {"nummod", "quantmod"}]
             for node in nodes:
-                lemmas |= _modifier_lemmas(node)
+                if node.lemma_.lower() not in self.measure_heads:
+                    lemmas |= _modifier_lemmas(node)
                 for prep in (c for c in node.children if c.dep_ == "prep"):
                     if prep.lower_ in {"of", "in", "worth"}:
                         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
