@@ -71,6 +71,8 @@ CODED = [
     ),
     ("The Iraqi premier recommended the American troops withdraw.", ("IRQ", "02", "USA")),
     ("Ghana blamed the fear of aggression from Togo.", ("GHA", "11", "TGO")),
+    ("Washington wants Beijing to stop its military drills.", ("USA", "10", "CHN")),
+    ("The Kenyan president wants Somalia's currency to stabilise.", ("KEN", "10", "SOM")),
     # visits, yielding, capitals as governments
     (
         "The Peruvian minister told a visiting Chilean delegation that Lima would sign.",
@@ -92,6 +94,9 @@ NOT_CODED = [
     ("China has invested nine billion US dollars in hospitals.", ("CHN", "06", "USA")),
     ("China could impose sanctions on Australia.", ("CHN", "16", "AUS")),
     ("Iran plans to attack American bases in Iraq.", ("IRN", "19", "USA")),
+    # wanting to act oneself is no demand; cutting a deficit is not cutting trade
+    ("Russia wants to improve relations with France.", ("RUS", "10", "FRA")),
+    ("Italy pressed for a way of cutting its trade deficit with Egypt.", ("ITA", "16", "EGY")),
     # a recipient's modifier is not the thing given
     ("The United States handed Soviet arms negotiators a draft treaty.", ("USA", "07", "SUN")),
 ]

@@ -57,6 +57,7 @@ class ArgumentWords:
     border_nouns: frozenset[str] = frozenset()
     delegation_nouns: frozenset[str] = frozenset()
     measure_heads: frozenset[str] = frozenset()
+    object_control_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ArgumentWords:
@@ -126,7 +127,9 @@ class ArgumentFinder:
         if mention is not None:
             return [mention, *self._coordinated_modifiers(token, mention, index)]
         if token.lemma_.lower() in self.words.non_actor_heads:
-            return []  # "nine billion US dollars", "in Arabic": origin, not an actor
+            # "nine billion US dollars", "in Arabic": origin, not an actor; "Taiwan's currency"
+            owners = [c for c in token.children if c.dep_ == "poss"]
+            return self.side(owners, index, places=places) if depth < 3 else []
         if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
             antecedent = index.at(token.head.head)  # "the country that ...": the noun itself
             return [antecedent] if antecedent is not None else []

@@ -37,6 +37,7 @@ class Clause:
     xcomp: Token | None = None
     passive: bool = False
     controller: Token | None = None  # the verb whose complement this clause is
+    object_control: bool = False  # "wants Beijing to stop": the complement has its own subject
     relation: str | None = None  # dependency that links it to the controller
 
     @property
@@ -209,6 +210,12 @@ def _inherited_subjects(verb: Token) -> tuple[list[Token], Token | None]:
     return [], None
 
 
+def _object_controlled(verb: Token) -> bool:
+    """Return True for an infinitive with its own subject: "wants [Beijing to stop]"."""
+    children = list(verb.children)
+    return any(c.tag_ == "TO" for c in children) and any(c.dep_ == "nsubj" for c in children)
+
+
 def verbal_clause(verb: Token) -> Clause:
     """Build the clause of a verb predicate."""
     subjects, passive = _own_subjects(verb)
@@ -230,6 +237,8 @@ def verbal_clause(verb: Token) -> Clause:
             clause.particles.append(child.lower_)
         elif child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
             clause.xcomp = child
+        elif child.dep_ == "ccomp" and _object_controlled(child) and clause.xcomp is None:
+            clause.xcomp, clause.object_control = child, True
     clause.particles.extend(_collect_preps(verb, clause.preps))
     for word in ("along", "together"):
         if word in clause.particles:  # "China, along with Brazil, has been advocating"

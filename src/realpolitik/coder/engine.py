@@ -48,7 +48,8 @@ class EventCoder:
         self.require_actors = require_actors
         self.code_hypothetical = code_hypothetical or not require_actors
         self.args = ArgumentFinder(lexicon)
-        self.patterns = PatternMatcher(lexicon, self.args.words.measure_heads)
+        words = self.args.words
+        self.patterns = PatternMatcher(lexicon, words.measure_heads, words.object_control_verbs)
         self.builder = EventBuilder(
             lexicon,
             ontology,
@@ -139,7 +140,8 @@ class EventCoder:
         for clause in clauses:
             if clause.predicate.i in handled_xcomp:
                 continue
-            if clause.lemma in self.lexicon.intent_verbs and clause.xcomp is not None:
+            intent = clause.lemma in self.lexicon.intent_verbs and not clause.object_control
+            if intent and clause.xcomp is not None:
                 inner = by_verb.get(clause.xcomp.i)
                 if inner is not None and self.patterns.match(inner) is not None:
                     continue  # "pledged to send aid": code the complement as an intention

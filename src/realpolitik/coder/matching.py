@@ -39,9 +39,15 @@ ATTACK_ROOTS = frozenset({"18", "19", "20"})
 class PatternMatcher:
     """Pick patterns for clauses and turn a pattern plus modality into a CAMEO code."""
 
-    def __init__(self, lexicon: Lexicon, measure_heads: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        measure_heads: frozenset[str] = frozenset(),
+        object_control_verbs: frozenset[str] = frozenset(),
+    ) -> None:
         self.lexicon = lexicon
         self.measure_heads = measure_heads  # "cut the trade deficit": trade is not what is cut
+        self.object_control_verbs = object_control_verbs  # "want": a demand only as "want X to"
 
     def _object_lemmas(self, clause: Clause) -> set[str]:
         """Return the lemmas an object constraint is checked against: the objects' heads and
@@ -78,6 +84,8 @@ class PatternMatcher:
             return True
         if clause.xcomp is None:
             return False
+        if clause.lemma in self.object_control_verbs and not clause.object_control:
+            return False  # "Russia wants to improve relations" is no demand
         return "*" in pattern.xcomp or clause.xcomp.lemma_.lower() in pattern.xcomp
 
     def match(self, clause: Clause, *, fallback: bool = False) -> Pattern | None:
