@@ -152,8 +152,9 @@ class Settings(BaseSettings):
     )
     actor_capital_as_government: bool = Field(
         False,
-        description="Code a capital used as an actor (\"Moscow said\") as the government (RUSGOV) "
-        "instead of the country (RUS).",
+        description="Code every capital that is not a place as the government (RUSGOV), also "
+        "where it only modifies a noun (\"the Moscow talks\"); a capital that is an argument "
+        "(\"Moscow said\", \"talks with Moscow\") is its government either way.",
     )
     actor_petrarch_snapshot: str = Field(
         "",
