@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import date
 from operator import itemgetter
 from typing import Any
 
@@ -23,9 +22,13 @@ from realpolitik.store.clusters import (
     MENTION_FIELDS,
     Group,
     Mention,
+    cluster_id,
     cluster_row,
+    iso_day,
     link_span,
+    ordinal,
     singleton_row,
+    spans,
 )
 from realpolitik.store.rows import EVENT_COLUMNS, Deltas
 
@@ -40,6 +43,19 @@ _PICK = itemgetter(
     *(EVENT_COLUMNS.index(f) for f in MENTION_FIELDS if not f.startswith("cluster_"))
 )
 _IN_AGGREGATE = EVENT_COLUMNS.index("in_aggregate")
+_S, _T, _R, _D, _PLACE = map(
+    EVENT_COLUMNS.index, ("source_key", "target_key", "root", "day", "location_country")
+)
+_SINGLE = itemgetter(
+    *map(
+        EVENT_COLUMNS.index,
+        ("source_key", "target_key", "root", "location_country", "cameo", "quad_class"),
+    )
+)
+_SINGLE_TAIL = itemgetter(
+    *map(EVENT_COLUMNS.index, ("goldstein", "source_code", "target_code", "day", "event_id"))
+)
+_CONFIDENCE, _SEEN = EVENT_COLUMNS.index("confidence"), EVENT_COLUMNS.index("seen")
 _SELECT = f"SELECT {', '.join(MENTION_FIELDS)} FROM events WHERE in_aggregate = 1"
 _CLUSTER_INSERT = (
     f"INSERT INTO event_clusters ({', '.join(CLUSTER_COLUMNS)}) "
@@ -58,20 +74,26 @@ def row_mention(row: Sequence[Any], *, link: Sequence[Any] = (None, None)) -> Me
     return Mention(*_PICK(row), *link)
 
 
-def _ordinal(day: str) -> int:
-    return date.fromisoformat(day).toordinal()
+_DELTA = itemgetter(
+    *(_C[c] for c in ("source_key", "target_key", "day", "quad_class", "goldstein"))
+)
+_COUNTED = _C["in_aggregate"]
 
 
-def _iso(ordinal: int) -> str:
-    return date.fromordinal(ordinal).isoformat()
+def _single(cid: str, r: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The event row of one counted mention alone in its span (``clusters._single_row``)."""
+    day, seen = r[_D], r[_SEEN] or r[_D]
+    confidence = round(1 - (1 - min(max(r[_CONFIDENCE], 0.0), 1.0)), 4)
+    return (cid, day, *_SINGLE(r), *_SINGLE_TAIL(r), 1, 1, 1, seen, seen, confidence, 1)
 
 
 def add_cluster_deltas(deltas: Deltas, rows: Iterable[Sequence[Any]], *, sign: int) -> None:
     """Add (``sign`` 1) or subtract (-1) counted event rows in the event view of ``deltas``."""
+    add = deltas.add
     for r in rows:
-        if r[_C["in_aggregate"]]:
-            key = (r[_C["source_key"]], r[_C["target_key"]], r[_C["day"]])
-            deltas.add(key, r[_C["quad_class"]], r[_C["goldstein"]], sign=sign, offset=EVENT_VIEW)
+        if r[_COUNTED]:
+            source, target, day, quad, gold = _DELTA(r)
+            add((source, target, day), quad, gold, sign=sign, offset=EVENT_VIEW)
 
 
 class _Region:
@@ -100,33 +122,50 @@ class Linker:
         """Link the pending ``rows`` (not yet inserted) and relink what they and the
         ``removed`` mentions (no longer stored) touch; return the rows with their links."""
         w = self.window
-        pending = [row_mention(r) for r in rows]
-        counted = [bool(r[_IN_AGGREGATE]) for r in rows]
-        touched: dict[Group, set[int]] = {}
-        by_group: dict[Group, dict[int, list[Mention]]] = {}
-        for m, flag in zip(pending, counted, strict=True):
-            if flag:
-                touched.setdefault(m.group, set()).add(m.ordinal)
-                by_group.setdefault(m.group, {}).setdefault(m.ordinal, []).append(m)
+        groups: dict[Group, list[int]] = {}
+        for i, r in enumerate(rows):
+            if r[_IN_AGGREGATE]:
+                key = (r[_S] or "", r[_T] or "", r[_R])
+                found = groups.get(key)
+                if found is None:
+                    groups[key] = [i]
+                else:
+                    found.append(i)
+        bounds: dict[Group, tuple[int, int]] = {}
+        for key, idx in groups.items():
+            days = [ordinal(rows[i][_D]) for i in idx]
+            bounds[key] = (min(days), max(days))
         old_keys: set[tuple[str, str]] = set()
-        new_rows: list[tuple[Any, ...]] = []
+        unlinked: dict[Group, list[Mention]] = {}
         for m in removed:
             if m.cluster_id:
                 old_keys.add((m.cluster_day or m.day, m.cluster_id))
-        for m in removed:
             if m.cluster_id and m.cluster_id != m.event_id:
-                touched.setdefault(m.group, set()).add(m.ordinal)
-        regions = self._load({g: (min(d) - w, max(d) + w) for g, d in touched.items()})
+                unlinked.setdefault(m.group, []).append(m)
+                lo, hi = bounds.get(m.group, (m.ordinal, m.ordinal))
+                bounds[m.group] = (min(lo, m.ordinal), max(hi, m.ordinal))
+        regions = self._load({g: (lo - w, hi + 2 * w) for g, (lo, hi) in bounds.items()})
+        new_rows: list[tuple[Any, ...]] = []
         links: dict[str, tuple[str, str]] = {}
         updates: list[tuple[str, str, str, str]] = []
-        for group, days in touched.items():
-            self._relink(
-                regions[group], days, by_group.get(group, {}), old_keys, new_rows, links, updates
-            )
-        for m, flag in zip(pending, counted, strict=True):
-            if not flag:
-                links[m.event_id] = (m.event_id, m.day)
-                new_rows.append(singleton_row(m))
+        for key, (lo, hi) in bounds.items():
+            idx = groups.get(key, [])
+            if len(idx) == 1 and key not in regions and key not in unlinked:
+                r = rows[idx[0]]
+                cid = cluster_id(key, r[_D], r[_PLACE] or "")
+                new_rows.append(_single(cid, r))
+                links[r[0]] = (cid, r[_D])
+                continue
+            pending: dict[int, list[Mention]] = {}
+            for i in idx:
+                m = row_mention(rows[i])
+                pending.setdefault(m.ordinal, []).append(m)
+            region = regions.get(key) or _Region(key, lo - w, hi + 2 * w)
+            self._relink(region, lo, hi, pending, old_keys, new_rows, links, updates)
+        for r in rows:
+            if not r[_IN_AGGREGATE]:
+                links[r[0]] = (r[0], r[_D])
+                new_rows.append(singleton_row(row_mention(r)))
         old_rows = self._clusters(old_keys)
         add_cluster_deltas(deltas, old_rows, sign=-1)
         add_cluster_deltas(deltas, new_rows, sign=1)
@@ -138,12 +177,13 @@ class Linker:
             "UPDATE events SET cluster_id = ?, cluster_day = ? WHERE day = ? AND event_id = ?",
             updates,
         )
-        return [(*r[:-2], *links[m.event_id]) for r, m in zip(rows, pending, strict=True)]
+        return [r[:-2] + links[r[0]] for r in rows]
 
     def _relink(
         self,
         region: _Region,
-        touched: set[int],
+        first: int,
+        last: int,
         pending: dict[int, list[Mention]],
         old_keys: set[tuple[str, str]],
         new_rows: list[tuple[Any, ...]],
@@ -151,10 +191,18 @@ class Linker:
         updates: list[tuple[str, str, str, str]],
     ) -> None:
         """Redo the split of one group from its earliest touched day (module docstring)."""
-        w, first = self.window, min(touched)
-        last = max(touched)
+        w = self.window
+        if not region.days:
+            for span in spans(pending, w):
+                day = iso_day(span[0])
+                members = [m for d in span for m in pending[d]]
+                for cid, place, part in link_span(region.group, day, members):
+                    new_rows.append(cluster_row(cid, day, region.group, place, part, counted=True))
+                    for m in part:
+                        links[m.event_id] = (cid, day)
+            return
         before = [
-            _ordinal(m.cluster_day)
+            ordinal(m.cluster_day)
             for d, ms in region.days.items()
             if d < first
             for m in ms
@@ -176,7 +224,7 @@ class Linker:
             for m in members:
                 if m.cluster_id:
                     old_keys.add((m.cluster_day or m.day, m.cluster_id))
-            day = _iso(x)
+            day = iso_day(x)
             for cid, place, part in link_span(region.group, day, members):
                 new_rows.append(cluster_row(cid, day, region.group, place, part, counted=True))
                 for m in part:
@@ -187,18 +235,23 @@ class Linker:
             x = min(later, default=None)
 
     def _load(self, bounds: dict[Group, tuple[int, int]]) -> dict[Group, _Region]:
-        """Read the stored, counted mentions of each group within its (lo, hi) day ordinals."""
+        """Read the stored, counted mentions of each group within its (lo, hi) day ordinals;
+        return the regions of the groups that have any."""
         regions = {g: _Region(g, lo, hi) for g, (lo, hi) in bounds.items()}
-        if not regions:
-            return regions
+        if regions:
+            self._read(regions, bounds)
+        return {g: region for g, region in regions.items() if region.days}
+
+    def _read(self, regions: dict[Group, _Region], bounds: dict[Group, tuple[int, int]]) -> None:
+        """Fill ``regions``: one range scan per run of days, or (day, dyad) probes."""
         runs = _runs(bounds.values())
         if sum(hi - lo + 1 for lo, hi in runs) <= SCAN_DAYS:
             for lo, hi in runs:
                 sql = f"{_SELECT} AND day >= ? AND day <= ?"
-                self._keep(regions, self.backend.query(sql, [_iso(lo), _iso(hi)]))
-            return regions
+                self._keep(regions, self.backend.query(sql, [iso_day(lo), iso_day(hi)]))
+            return
         keys = sorted(
-            {(_iso(d), g[0], g[1]) for g, (lo, hi) in bounds.items() for d in range(lo, hi + 1)}
+            {(iso_day(d), g[0], g[1]) for g, (lo, hi) in bounds.items() for d in range(lo, hi + 1)}
         )
         for i in range(0, len(keys), PROBE_KEYS):
             chunk = keys[i : i + PROBE_KEYS]
@@ -210,7 +263,6 @@ class Linker:
                 "AND e.in_aggregate = 1"
             )
             self._keep(regions, self.backend.query(sql, [v for key in chunk for v in key]))
-        return regions
 
     @staticmethod
     def _keep(regions: dict[Group, _Region], rows: Iterable[Sequence[Any]]) -> None:
@@ -229,7 +281,7 @@ class Linker:
             f"{_SELECT} AND day > ? AND day <= ? AND source_key = ? AND target_key = ? AND root = ?"
         )
         old_hi, region.hi = region.hi, hi
-        for r in self.backend.query(sql, [_iso(old_hi), _iso(hi), s, t, root]):
+        for r in self.backend.query(sql, [iso_day(old_hi), iso_day(hi), s, t, root]):
             region.add(Mention(*r))
 
     def _clusters(self, keys: set[tuple[str, str]]) -> list[tuple[Any, ...]]:

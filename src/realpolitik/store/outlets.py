@@ -8,9 +8,8 @@ any other suffix is the last label alone. No network, no dependency.
 from __future__ import annotations
 
 import logging
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from urllib.parse import urlsplit
 
 from realpolitik.models import Article
 
@@ -31,15 +30,14 @@ def multi_part_suffixes() -> frozenset[str]:
 def _host(url: str) -> str | None:
     """Return the lower-case host of ``url`` (scheme optional), or None."""
     text = url.strip()
-    if "://" not in text:
-        if " " in text or "." not in text:
-            return None
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
+    if "://" in text:
+        text = text.split("://", 1)[1]
+    elif " " in text or "." not in text:
         return None
-    return host.rstrip(".") if host else None
+    host = text.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    if host.startswith("["):
+        return host.split("]", 1)[0][1:].lower() or None
+    return host.split(":", 1)[0].lower().rstrip(".") or None
 
 
 def registered_domain(url: str | None) -> str | None:
@@ -48,10 +46,14 @@ def registered_domain(url: str | None) -> str | None:
     IP addresses and single-label hosts come back whole; None when ``url`` has no host.
     """
     host = _host(url) if url else None
-    if not host:
-        return None
+    return _domain(host) if host else None
+
+
+@lru_cache(maxsize=65536)
+def _domain(host: str) -> str:
+    """Return the registered domain of a host name."""
     labels = host.split(".")
-    if len(labels) < 2 or labels[-1].isdigit():
+    if len(labels) < 2 or labels[-1].isdigit() or ":" in host:
         return host
     suffix = 2 if ".".join(labels[-2:]) in multi_part_suffixes() else 1
     return ".".join(labels[-(suffix + 1) :]) if len(labels) > suffix else host

@@ -371,14 +371,15 @@ class Store:
         return period_keys(grain, lo, hi)
 
     def _apply(self, deltas: Deltas) -> None:
-        """Add ``deltas`` to every aggregate table; drop rows left with no events."""
+        """Add ``deltas`` to every aggregate table; drop rows left with no mentions (only a
+        row whose mention count went down can be left with none)."""
         for grain, rows in deltas.by_grain().items():
             self.backend.executemany(_AGG_UPSERT.format(grain=grain), rows)
             if deltas.negative:
                 self.backend.executemany(
                     f"DELETE FROM dyad_{grain} WHERE source = ? AND target = ? AND period = ? "
                     "AND n_events <= 0",
-                    [r[:3] for r in rows],
+                    [r[:3] for r in rows if r[3] < 0],
                 )
 
     def rebuild_aggregates(self) -> None:
