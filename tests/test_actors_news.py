@@ -107,6 +107,11 @@ def test_actors_news_currency_flag_and_language_are_no_actor(text: str, country:
     assert all(m[3] != country for m in found), found
 
 
+def test_actors_news_ship_flag_is_no_actor_but_a_burned_flag_keeps_its_country() -> None:
+    assert all(m[3] != "MLT" for m in mentions("The freighter flies the Maltese flag."))
+    assert by_text("Crowds burned Danish flags.")["Danish"][2] == "DNK"
+
+
 def test_actors_news_guard_keeps_a_real_actor_beside_money() -> None:
     found = by_text("Japan lent Kenya two billion US dollars.")
     assert found["Japan"][2] == "JPN" and found["Kenya"][2] == "KEN"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from realpolitik.actors.lexicon import Rules
 from realpolitik.actors.mention import Mention
@@ -72,12 +72,12 @@ def non_actor_reason(doc: Doc, mention: Mention, rules: Rules) -> str | None:
             after.lemma_.lower()
         )
         if reason is not None and after.pos_ in ("NOUN", "PROPN", "SYM", "NUM", "X"):
-            return reason
+            return _checked(reason, after, rules)
     head = doc[mention.head]
     if head.dep_ in ("amod", "compound", "nmod") and head.head.i >= end:
         reason = rules.non_actor_heads.get(head.head.lemma_.lower())
         if reason is not None:
-            return reason
+            return _checked(reason, head.head, rules)
     if (
         mention.kind == "demonym"
         and head.dep_ == "pobj"
@@ -89,3 +89,13 @@ def non_actor_reason(doc: Doc, mention: Mention, rules: Rules) -> str | None:
     ):
         return "language"
     return None
+
+
+def _checked(reason: str, noun: Token, rules: Rules) -> str | None:
+    """Keep a flag reason only for a ship's flag ("sail under the X flag", "fly the X flag").
+
+    A burned or waved flag still points at its country, so it is left to the coder.
+    """
+    if reason != "flag":
+        return reason
+    return reason if noun.head.lemma_.lower() in rules.flag_governors else None

@@ -84,6 +84,7 @@ class Rules:
     hyphen_suffixes: dict[str, str]
     non_actor_heads: dict[str, str]
     language_preps: frozenset[str]
+    flag_governors: frozenset[str]
     argument_deps: frozenset[str]
     argument_preps: frozenset[str]
 
@@ -110,6 +111,7 @@ class Rules:
             },
             non_actor_heads=heads,
             language_preps=_words(data, "language_prepositions"),
+            flag_governors=_words(data, "flag_governors"),
             argument_deps=_words(data, "argument_deps"),
             argument_preps=_words(data, "argument_prepositions"),
         )
