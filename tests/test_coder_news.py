@@ -97,6 +97,8 @@ NOT_CODED = [
     # wanting to act oneself is no demand; cutting a deficit is not cutting trade
     ("Russia wants to improve relations with France.", ("RUS", "10", "FRA")),
     ("Italy pressed for a way of cutting its trade deficit with Egypt.", ("ITA", "16", "EGY")),
+    # a region is a place, never a party
+    ("Germany sent frigates to patrol the Persian Gulf.", ("DEU", "15", "Persian Gulf")),
     # a recipient's modifier is not the thing given
     ("The United States handed Soviet arms negotiators a draft treaty.", ("USA", "07", "SUN")),
 ]

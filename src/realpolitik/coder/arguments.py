@@ -108,9 +108,15 @@ def actor_key(mention) -> str | None:  # noqa: ANN001
 class ArgumentFinder:
     """Resolve the source and target sides of clauses to actor mentions."""
 
-    def __init__(self, lexicon: Lexicon, words: ArgumentWords | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        words: ArgumentWords | None = None,
+        regions: frozenset[str] = frozenset(),
+    ) -> None:
         self.lexicon = lexicon
         self.words = words or ArgumentWords.load()
+        self.regions = regions  # CAMEO region codes: "the Persian Gulf" is a place, not a party
 
     def actors_of(
         self,
@@ -123,7 +129,7 @@ class ArgumentFinder:
     ) -> list:
         """Return the actor mentions a noun phrase head stands for (``places``: a city counts as
         its country, for the destinations of visits and movements)."""
-        mention = index.at(token, places=places)
+        mention = self._at(token, index, places=places)
         if mention is not None:
             return [mention, *self._coordinated_modifiers(token, mention, index)]
         if token.lemma_.lower() in self.words.non_actor_heads:
@@ -131,7 +137,7 @@ class ArgumentFinder:
             owners = [c for c in token.children if c.dep_ == "poss"]
             return self.side(owners, index, places=places) if depth < 3 else []
         if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
-            antecedent = index.at(token.head.head)  # "the country that ...": the noun itself
+            antecedent = self._at(token.head.head, index)  # "the country that ...": the noun
             return [antecedent] if antecedent is not None else []
         if depth > 2:
             return []
@@ -155,6 +161,14 @@ class ArgumentFinder:
                         for node in expand_conj(pobj):
                             found.extend(self.actors_of(node, index, depth + 1))
         return _unique(found)
+
+    def _at(self, token: Token, index: MentionIndex, *, places: bool = False):  # noqa: ANN202
+        """Return the actor mention at a token; a region ("the Persian Gulf") only as a place."""
+        mention = index.at(token, places=places)
+        if mention is None or places:
+            return mention
+        regional = mention.actor.country is None and mention.actor.code in self.regions
+        return None if regional else mention
 
     @staticmethod
     def _coordinated_modifiers(token: Token, mention, index: MentionIndex) -> list:  # noqa: ANN001

@@ -47,7 +47,8 @@ class EventCoder:
         self.ontology = ontology
         self.require_actors = require_actors
         self.code_hypothetical = code_hypothetical or not require_actors
-        self.args = ArgumentFinder(lexicon)
+        regions = frozenset(a.code for a in ontology.actor_codes(kind="region"))
+        self.args = ArgumentFinder(lexicon, regions=regions)
         words = self.args.words
         self.patterns = PatternMatcher(lexicon, words.measure_heads, words.object_control_verbs)
         self.builder = EventBuilder(
