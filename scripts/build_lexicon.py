@@ -120,6 +120,7 @@ class Shape:
     particle: str | None = None
     objects: frozenset[str] = frozenset()
     prep: str | None = None  # the preposition whose object is the target
+    literal: bool = False  # the object is a word of the pattern, not a synset's member
 
 
 @dataclass
@@ -381,7 +382,7 @@ def convert_body(
     if nouns and not objects:
         return "empty synset"
     if not pps:
-        return Shape(particle, objects, None)
+        return Shape(particle, objects, None, literal=bool(nouns) and nouns[0][0] == "noun")
     _, prep, inner = pps[0]
     inner_nouns = [e for e in inner if e[0] in {"noun", "syn"}]
     if len(inner) > 1 or (inner and inner[0][0] not in {"noun", "syn", "tgt"}):
@@ -426,6 +427,7 @@ class Collected:
     )
     lines: Counter = field(default_factory=Counter)  # pattern lines: converted / dropped reasons
     drops: Counter = field(default_factory=Counter)
+    literal: set[str] = field(default_factory=set)  # light verbs' objects named as words
 
     def add(self, key: Key, code: str, origin: str) -> None:
         self.codes[key][code].append(origin)
@@ -557,6 +559,8 @@ def _convert_line(
             continue
         key = (verb.lemma, combined.particle, combined.objects, combined.prep)
         out.add(key, code, origin)
+        if shape.literal and verb.lemma in policy.light:
+            out.literal |= shape.objects
         added += 1
     return None if added else (reasons.most_common(1)[0][0] if reasons else "block has no verbs")
 
@@ -635,9 +639,16 @@ def group(patterns: dict[Key, tuple[str, list[str]]]) -> list[Entry]:
 
 
 def event_nouns(
-    patterns: dict[Key, tuple[str, list[str]]], policy: Policy, counts: Counter
+    patterns: dict[Key, tuple[str, list[str]]],
+    policy: Policy,
+    counts: Counter,
+    literal: set[str],
 ) -> dict[str, tuple[str, int]]:
-    """Return noun -> (code, votes) for objects of light verbs that name one kind of event."""
+    """Return noun -> (code, votes) for objects of light verbs that name one kind of event.
+
+    literal: nouns some light-verb pattern names as a word (a synset's other members, such
+      as "research" beside "investigation", are not evidence enough on their own)
+    """
     votes: dict[str, Counter] = defaultdict(Counter)
     verbs: dict[str, set[str]] = defaultdict(set)
     for (verb, particle, objects, prep), (code, _origins) in patterns.items():
@@ -648,6 +659,9 @@ def event_nouns(
     out: dict[str, tuple[str, int]] = {}
     for noun, codes in sorted(votes.items()):
         total = sum(codes.values())
+        if noun not in literal:
+            counts["noun: only a synset member"] += 1
+            continue
         roots = Counter()
         for code, n in codes.items():
             roots[code[:2]] += n
@@ -769,7 +783,7 @@ def build(peer: Path, out_dir: Path) -> dict:
         collect(peer / relative, source, policy, known, collected)
     patterns = resolve(collected)
     entries = group(patterns)
-    nouns = noun_entries(event_nouns(patterns, policy, collected.drops))
+    nouns = noun_entries(event_nouns(patterns, policy, collected.drops, collected.literal))
     write(out_dir, entries, nouns, peer)
     return {
         "lines": collected.lines,
