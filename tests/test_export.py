@@ -12,11 +12,12 @@ from realpolitik.errors import StoreError
 from realpolitik.models import Article, Event, Location
 from realpolitik.settings import Settings
 from realpolitik.store import EventFilter, export_events, open_store
-from realpolitik.store.export import FLAT_COLUMNS
-from realpolitik.store.gdelt import columns
+from realpolitik.store.export import EVENT_FLAT_COLUMNS, MENTION_FLAT_COLUMNS, mentions_path
+from realpolitik.store.gdelt import MENTION_FILE, columns
 from store_helpers import make_event
 
 SHARED_COLUMNS = "peer/gdelt/gdelt2_event_columns.tsv"
+SHARED_MENTION_COLUMNS = "peer/gdelt/gdelt2_mentions_columns.tsv"
 
 
 @pytest.fixture
@@ -66,14 +67,16 @@ def store(tmp_path):
         yield opened
 
 
-def _gdelt_types(shared_dir) -> list[tuple[str, str]]:
-    rows = (shared_dir / SHARED_COLUMNS).read_text(encoding="utf-8").splitlines()[1:]
+def _gdelt_types(shared_dir, name: str = SHARED_COLUMNS) -> list[tuple[str, str]]:
+    rows = (shared_dir / name).read_text(encoding="utf-8").splitlines()[1:]
     return [(r.split("\t")[1], r.split("\t")[2]) for r in rows if r.strip()]
 
 
 def test_export_gdelt_columns_match_the_codebook(shared_dir):
     assert [(c.name, c.type) for c in columns()] == _gdelt_types(shared_dir)
     assert len(columns()) == 61
+    mentions = [(c.name, c.type) for c in columns(MENTION_FILE)]
+    assert mentions == _gdelt_types(shared_dir, SHARED_MENTION_COLUMNS)
 
 
 def test_export_gdelt_parses_like_a_gdelt_reader(store, tmp_path):
@@ -114,14 +117,56 @@ def test_export_gdelt_parses_like_a_gdelt_reader(store, tmp_path):
     assert by_code[("CHNGOV", "TWNGOV")]["SOURCEURL"] == "a2"
     assert by_code[("IGONATO", "IGOEU")]["Actor1KnownGroupCode"] == "NATO"
     assert len({r["GLOBALEVENTID"] for r in parsed}) == 4
+    assert {(r["NumMentions"], r["NumSources"], r["NumArticles"]) for r in parsed} == {(1, 1, 1)}
+    mentions = [line.split("\t") for line in mentions_path(out).read_text("utf-8").splitlines()]
+    assert mentions_path(out).name == "events.mentions.CSV" and len(mentions) == 4
+    assert all(len(m) == 16 for m in mentions)
+    assert {int(m[0]) for m in mentions} == {r["GLOBALEVENTID"] for r in parsed}
+    lavrov = next(m for m in mentions if m[4] == "news.example" and m[6] == "1")
+    assert lavrov[1] == "20241014000000" and lavrov[3] == "1" and lavrov[11] == "90"
+    assert lavrov[5] == "https://news.example/a1" and lavrov[12] == "3" and lavrov[9] == "4"
 
 
-def test_export_jsonl_round_trips_events(store, tmp_path):
-    out = tmp_path / "events.jsonl"
-    assert export_events(store, out, fmt="jsonl") == 4
-    events = [Event.from_json(line) for line in out.read_text(encoding="utf-8").splitlines()]
+def test_export_gdelt_counts_reports_of_one_event(tmp_path):
+    with open_store(str(tmp_path / "many.db"), settings=Settings()) as store:
+        pairs = []
+        for i, host in enumerate(("https://www.bbc.co.uk/x", "https://bbc.co.uk/y", "http://a.fr")):
+            article = Article(id=f"m{i}", text=f"text {i}", date=f"2024-05-0{1 + i % 2}")
+            article.url = host
+            pairs.append((article, [make_event("USA", "IRN", doc_id=article.id, date=None)]))
+        store.write(pairs, coder_version="v1")
+        out = tmp_path / "e.tsv"
+        assert export_events(store, out, fmt="gdelt") == 1
+        fields = out.read_text("utf-8").rstrip("\n").split("\t")
+        names = [c.name for c in columns()]
+        counts = [fields[names.index(n)] for n in ("NumMentions", "NumSources", "NumArticles")]
+        assert counts == ["3", "2", "3"]
+        mentions = (tmp_path / "e.mentions.tsv").read_text("utf-8").splitlines()
+        assert len(mentions) == 3 and {m.split("\t")[0] for m in mentions} == {fields[0]}
+
+
+def test_export_jsonl_round_trips_mentions(store, tmp_path):
+    out = tmp_path / "mentions.jsonl"
+    assert export_events(store, out, fmt="jsonl", table="mentions") == 4
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    links = dict(store.backend.query("SELECT event_id, cluster_id FROM events"))
+    assert {r["mention_id"]: r["event_id"] for r in lines} == links
+    events = [Event.from_dict({**r, "event_id": r["mention_id"]}) for r in lines]
     stored = {e.event_id: e.to_dict() for e in store.iter_events()}
     assert {e.event_id: e.to_dict() for e in events} == stored
+
+
+def test_export_jsonl_events_carry_counts(store, tmp_path):
+    out = tmp_path / "events.jsonl"
+    assert export_events(store, out, fmt="jsonl") == 4
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["event_id"] for r in records} == set(
+        dict(store.backend.query("SELECT event_id, cluster_id FROM events")).values()
+    )
+    assert all(
+        (r["num_mentions"], r["num_sources"], r["num_articles"]) == (1, 1, 1) for r in records
+    )
+    assert all(Event.from_dict(r).cameo == r["cameo"] for r in records)
 
 
 def test_export_csv_has_flat_columns_and_filter(store, tmp_path):
@@ -131,7 +176,11 @@ def test_export_csv_has_flat_columns_and_filter(store, tmp_path):
     )
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert count == len(rows) == 1
-    assert tuple(rows[0]) == FLAT_COLUMNS and rows[0]["source_org"] == "NATO"
+    assert tuple(rows[0]) == EVENT_FLAT_COLUMNS and rows[0]["source_org"] == "NATO"
+    assert rows[0]["num_mentions"] == "1" and rows[0]["first_seen"] == "2024-10-14"
+    out = tmp_path / "mentions.csv"
+    assert export_events(store, out, fmt="csv", table="mentions") == 4
+    assert tuple(next(csv.reader(out.open(encoding="utf-8")))) == MENTION_FLAT_COLUMNS
 
 
 def test_export_parquet_types_and_rows(store, tmp_path):
@@ -140,10 +189,10 @@ def test_export_parquet_types_and_rows(store, tmp_path):
     out = tmp_path / "events.parquet"
     assert export_events(store, out, fmt="parquet") == 4
     table = pq.read_table(out)
-    assert table.num_rows == 4 and table.column_names == list(FLAT_COLUMNS)
+    assert table.num_rows == 4 and table.column_names == list(EVENT_FLAT_COLUMNS)
     assert str(table.schema.field("goldstein").type) == "double"
-    assert str(table.schema.field("quad_class").type) == "int64"
-    assert sorted(table.column("event_id").to_pylist()) == sorted(
+    assert str(table.schema.field("num_sources").type) == "int64"
+    assert sorted(table.column("mention_id").to_pylist()) == sorted(
         e.event_id for e in store.iter_events()
     )
     assert json.loads(table.column("evidence")[0].as_py())["pattern"] == "p"
@@ -173,7 +222,7 @@ def test_export_bad_format_and_bad_path(store, tmp_path):
 def test_export_failure_leaves_no_partial_file(store, tmp_path, monkeypatch):
     from realpolitik.store import export
 
-    def broken(store, handle, filt):
+    def broken(store, handle, filt, table):
         handle.write("half a line")
         raise OSError(28, "No space left on device")
 

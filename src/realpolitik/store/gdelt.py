@@ -1,12 +1,15 @@
-"""Events as GDELT 2.0 event-table rows: 61 tab-separated columns, no header.
+"""Unique events as GDELT 2.0 event-table rows (61 tab-separated columns, no header) and
+mentions as GDELT 2.0 mentions-table rows (16 columns).
 
 The column order, types and which of our values fills each column come from
-``data/gdelt2_event_columns.tsv``; columns we have no value for stay empty.
+``data/gdelt2_event_columns.tsv`` and ``data/gdelt2_mention_columns.tsv``; columns we have no
+value for stay empty.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +22,7 @@ from realpolitik.errors import Errors, SettingsError
 logger = logging.getLogger(__name__)
 
 DATA_FILE = "gdelt2_event_columns.tsv"
+MENTION_FILE = "gdelt2_mention_columns.tsv"
 TYPES = ("INTEGER", "FLOAT", "STRING")
 
 
@@ -33,12 +37,13 @@ class Column:
 
 
 @cache
-def columns() -> tuple[Column, ...]:
-    """Return the 61 GDELT 2.0 event columns in file order.
+def columns(name: str = DATA_FILE) -> tuple[Column, ...]:
+    """Return the GDELT 2.0 columns of data file ``name`` in file order (default: the 61
+    event columns; ``MENTION_FILE``: the 16 mentions columns).
 
     Raises: SettingsError E002 on a malformed data file.
     """
-    text = resources.files("realpolitik.store.data").joinpath(DATA_FILE).read_text("utf-8")
+    text = resources.files("realpolitik.store.data").joinpath(name).read_text("utf-8")
     out: list[Column] = []
     header_seen = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -47,11 +52,11 @@ def columns() -> tuple[Column, ...]:
         if not header_seen:
             header_seen = True
             continue
-        out.append(_parse(line, number, len(out)))
+        out.append(_parse(line, number, len(out), name))
     return tuple(out)
 
 
-def _parse(line: str, number: int, expected: int) -> Column:
+def _parse(line: str, number: int, expected: int, name: str) -> Column:
     cells = line.split("\t")
     problem = None
     if len(cells) != 5:
@@ -63,7 +68,7 @@ def _parse(line: str, number: int, expected: int) -> Column:
     elif cells[3] and cells[3] not in VALUES:
         problem = f"unknown value {cells[3]!r}"
     if problem:
-        raise SettingsError(Errors.E002.format(path=DATA_FILE, line=number, detail=problem))
+        raise SettingsError(Errors.E002.format(path=name, line=number, detail=problem))
     return Column(index=int(cells[0]), name=cells[1], type=cells[2], value=cells[3])
 
 
@@ -92,6 +97,13 @@ def _stamp(row: dict[str, Any]) -> str:
     return "".join(c for c in added if c.isdigit())[:14]
 
 
+def _action_offset(row: dict[str, Any]) -> int | str:
+    """The trigger's character offset in the article, when the evidence has one."""
+    evidence = json.loads(row["evidence"]) if row.get("evidence") else {}
+    trigger = evidence.get("trigger_span")
+    return int(trigger[0]) if trigger else ""
+
+
 def _name(side: str) -> Callable[[dict[str, Any]], str]:
     return lambda row: (row[f"{side}_name"] or row[f"{side}_text"] or "").upper()
 
@@ -109,6 +121,16 @@ VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "quad_class": lambda row: row["quad_class"],
     "goldstein": lambda row: "" if row["goldstein"] is None else f"{row['goldstein']:g}",
     "one": lambda row: 1,
+    "num_mentions": lambda row: row["num_mentions"],
+    "num_sources": lambda row: row["num_sources"],
+    "num_articles": lambda row: row["num_articles"],
+    "event_time": _day(lambda d: d.replace("-", "") + "000000"),
+    "mention_type": lambda row: 1 if row.get("url") else 2,
+    "outlet": lambda row: row["outlet"],
+    "sentence_number": lambda row: row["sentence_index"] + 1,
+    "action_offset": _action_offset,
+    "confidence_pct": lambda row: min(100, max(10, round(100 * row["confidence"]))),
+    "doc_len": lambda row: row.get("doc_len"),
     "location.name": lambda row: row["location_name"],
     "location.lat": lambda row: row["location_lat"],
     "location.lon": lambda row: row["location_lon"],
@@ -122,8 +144,19 @@ for _side in ("source", "target"):
 
 
 def gdelt_line(row: dict[str, Any]) -> str:
-    """Return one GDELT 2.0 event line (no newline) for an ``events`` row dict.
+    """Return one GDELT 2.0 event line (no newline) for a unique event's record.
 
-    row: an ``events`` row plus the article's ``url`` and ``ingested_at``
+    row: an event record (``unique.py``) plus its best mention article's ``url`` and
+        ``ingested_at``
     """
     return "\t".join(_clean(VALUES[c.value](row)) if c.value else "" for c in columns())
+
+
+def mention_line(row: dict[str, Any]) -> str:
+    """Return one GDELT 2.0 mentions line (no newline) for a mention.
+
+    row: an ``events`` row whose ``event_id`` is its unique event's id, plus its article's
+        ``url``, ``ingested_at`` and ``doc_len``
+    """
+    cells = columns(MENTION_FILE)
+    return "\t".join(_clean(VALUES[c.value](row)) if c.value else "" for c in cells)

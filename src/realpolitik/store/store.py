@@ -439,11 +439,15 @@ class Store:
         return row_to_article(dict(zip(ARTICLE_COLUMNS, rows[0], strict=True))) if rows else None
 
     def article_meta(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Return url, title, date, source and ingest time of the stored articles ``ids``."""
-        cols = ("id", "url", "title", "date", "source", "ingested_at")
+        """Return url, title, date, source, ingest time and text length (``length``) of the
+        stored articles ``ids``."""
+        cols = ("id", "url", "title", "date", "source", "ingested_at", "length")
         out: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(list(dict.fromkeys(ids))):
-            sql = f"SELECT {', '.join(cols)} FROM articles WHERE id IN ({_marks(len(chunk))})"
+            sql = (
+                f"SELECT {', '.join(cols[:-1])}, length(text) FROM articles "
+                f"WHERE id IN ({_marks(len(chunk))})"
+            )
             out.update(
                 {r[0]: dict(zip(cols, r, strict=True)) for r in self.backend.query(sql, chunk)}
             )
