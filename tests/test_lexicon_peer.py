@@ -200,6 +200,15 @@ def test_lexicon_peer_disable_from_user_file(tmp_path, known, lexicon):
     assert any(not p.generated for p in narrowed.by_verb["impose"])  # hand-written ones stay
 
 
+def test_lexicon_peer_codes_a_sentence(pipeline):
+    assert pipeline.lexicon.by_verb["injure"]
+    assert all(p.generated for p in pipeline.lexicon.by_verb["injure"])  # none hand-written
+    events = pipeline("Turkish soldiers injured two Greek fishermen near the border.")
+    coded = [(e.source.country, e.target.country, e.root) for e in events]
+    assert ("TUR", "GRC", "18") in coded
+    assert all(e.evidence.pattern.startswith("peer_") for e in events)
+
+
 @pytest.mark.shared
 def test_lexicon_peer_rebuild_is_identical(build, tmp_path):
     if not PEER.is_dir():
