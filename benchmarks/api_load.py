@@ -89,16 +89,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start ``realpolitik serve`` on 127.0.0.1:port (rate limit off) and wait until it answers."""
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start ``realpolitik serve`` on 127.0.0.1:port (rate limit off) and wait until it answers.
+
+    log: file taking the server's stderr (a pipe nobody reads would stall the server once full)
+    """
     env = {**os.environ, "REALPOLITIK_RATE_LIMIT_PER_SECOND": "0"}
     cmd = [sys.executable, "-c", "from realpolitik.cli import main; main()", "serve",
            "--db", str(db), "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as stderr:
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("server exited: " + proc.stderr.read().decode()[-2000:])
+            raise RuntimeError("server exited: " + log.read_text(errors="replace")[-2000:])
         try:
             if httpx2.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
                 return proc
@@ -208,7 +212,7 @@ def stats_while_coding(
             codes[status] = codes.get(status, 0) + 1
             took.append(time.perf_counter() - t0)
 
-    posters = [threading.Thread(target=post) for _ in range(coders)]
+    posters = [threading.Thread(target=post, daemon=True) for _ in range(coders)]
     for thread in posters:
         thread.start()
     time.sleep(1.0)  # let the texts reach the workers and the queue
@@ -248,7 +252,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with open_store(str(args.db)):
         pass  # apply any migration the store gained since the file was built
     port = free_port()
-    server = start_server(args.db, port)
+    server_log = Path(tempfile.mkstemp(prefix="rp-api-load-", suffix=".log")[1])
+    server = start_server(args.db, port, server_log)
     base = f"http://127.0.0.1:{port}"
     try:
         with open_store(str(args.db), readonly=True) as store:
@@ -263,7 +268,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                                     requests=min(args.requests, 300), seconds=args.seconds)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=60)
+        server_log.unlink(missing_ok=True)
         if tmp:
             tmp.cleanup()
     result = {"events_stored": stored, "build_seconds": build_seconds, "threads": args.threads,

@@ -84,9 +84,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RealpolitikError)
     async def realpolitik_error(request: Request, exc: RealpolitikError) -> JSONResponse:
         status = status_of(exc.code)
-        if status >= 500:
-            logger.error("%s %s: %s", request.method, request.url.path, exc)
         retry = getattr(exc, "retry_after", None)
+        if status >= 500:  # load shed on purpose (retry_after) is not a server fault
+            level = logging.INFO if retry else logging.ERROR
+            logger.log(level, "%s %s: %s", request.method, request.url.path, exc)
         headers = {"retry-after": str(retry)} if retry else None
         return error_response(status, exc.code, str(exc), headers)
 
