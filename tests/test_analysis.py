@@ -120,7 +120,7 @@ def _two_blocs(store) -> None:
 
 def test_analysis_network_edges_and_weights(store):
     _two_blocs(store)
-    graph = alignment_network(store, min_events=1)
+    graph = alignment_network(store, min_events=1, count="mentions")
     assert isinstance(graph, nx.Graph) and not graph.is_directed()
     edge = graph.edges["RUS", "CHN"]
     assert edge["volume"] == 4 and edge["goldstein_mean"] == pytest.approx((3 * 3.4 + 7) / 4)
@@ -129,8 +129,12 @@ def test_analysis_network_edges_and_weights(store):
     assert graph.nodes["USA"]["volume"] == sum(
         d["volume"] for *_, d in graph.edges("USA", data=True)
     )
-    directed = alignment_network(store, min_events=1, directed=True)
+    directed = alignment_network(store, min_events=1, directed=True, count="mentions")
     assert directed.is_directed() and directed.edges["RUS", "CHN"]["volume"] == 3
+    # unique events: the three same-day cooperation reports are one event, the aid another
+    events = alignment_network(store, min_events=1)
+    assert events.edges["RUS", "CHN"]["volume"] == 2
+    assert events.edges["RUS", "CHN"]["goldstein_mean"] == pytest.approx((3.4 + 7) / 2)
     busiest = dyad_table(store, limit=3)
     assert len(busiest) == 3 and busiest["volume"].is_monotonic_decreasing
     assert alignment_network(store, min_events=5).number_of_edges() == 0
@@ -191,7 +195,7 @@ def _weekly_history(store, *, weeks: int, shift_week: int) -> None:
 
 def test_analysis_shifts_flag_the_break_and_list_its_drivers(store):
     _weekly_history(store, weeks=14, shift_week=11)
-    shifts = detect_shifts(store, freq="week", window=6, z=2.5, min_events=3)
+    shifts = detect_shifts(store, freq="week", window=6, z=2.5, min_events=3, count="mentions")
     assert len(shifts) == 1
     shift = shifts.iloc[0]
     assert (shift["source"], shift["target"], shift["period"]) == ("RUS", "CHN", "2024-03-18")
@@ -204,12 +208,22 @@ def test_analysis_shifts_flag_the_break_and_list_its_drivers(store):
 
 def test_analysis_shifts_respect_window_actor_and_thresholds(store):
     _weekly_history(store, weeks=14, shift_week=11)
-    assert detect_shifts(store, freq="week", window=6, z=2.5, min_events=5).empty
-    assert detect_shifts(store, freq="week", window=6, z=2.5, actor="GBR").empty
-    assert detect_shifts(store, freq="week", window=6, since=date(2024, 3, 25)).empty
-    later = detect_shifts(store, freq="week", window=6, since=date(2024, 3, 1))
+    opts = {"freq": "week", "window": 6, "count": "mentions"}
+    assert detect_shifts(store, z=2.5, min_events=5, **opts).empty
+    assert detect_shifts(store, z=2.5, actor="GBR", **opts).empty
+    assert detect_shifts(store, since=date(2024, 3, 25), **opts).empty
+    later = detect_shifts(store, since=date(2024, 3, 1), **opts)
     assert list(later["period"]) == ["2024-03-18"]
-    assert detect_shifts(store, freq="week", window=6, drivers=2).iloc[0]["drivers"].__len__() == 2
+    assert detect_shifts(store, drivers=2, **opts).iloc[0]["drivers"].__len__() == 2
+    # unique events: a week's same-day reports of one root are one event (2 a week, 2 in
+    # the break), too few for min_events=3; with 2 the break still stands out
+    assert detect_shifts(store, freq="week", window=6, min_events=3).empty
+    events = detect_shifts(store, freq="week", window=6, min_events=2, z=2.5)
+    assert list(events["period"]) == ["2024-03-18"] and events.iloc[0]["events"] == 2
+    assert {d["num_mentions"] for d in events.iloc[0]["drivers"]} == {3, 1}
+    with pytest.raises(StoreError) as err:
+        detect_shifts(store, count="reports")
+    assert err.value.code == "E507"
 
 
 def test_analysis_empty_store(store):

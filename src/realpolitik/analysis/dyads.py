@@ -65,13 +65,15 @@ def dyad_series(
     since: date | None = None,
     until: date | None = None,
     directed: bool = True,
+    count: str = "events",
 ) -> pd.DataFrame:
     """Return the series of dyad ``a → b`` (and ``b → a`` unless ``directed``), one row a period.
 
     freq: day, week (starting Monday) or month
     since, until: inclusive window; periods without events inside it are rows of zeros
+    count: ``events`` counts unique events, ``mentions`` every report of them
     Returns: a DataFrame indexed by period start with SERIES_COLUMNS.
-    Raises: StoreError E507 (unknown freq), E501, E502.
+    Raises: StoreError E507 (unknown freq or count), E501, E502.
     """
     check_freq(freq)
     pairs = {(a, b)} if directed else {(a, b), (b, a)}
@@ -79,7 +81,7 @@ def dyad_series(
     sources, targets = ([a], [b]) if directed else (sorted({a, b}), sorted({a, b}))
     rows = [
         r
-        for r in store.dyad_periods(grain, sources, targets, since=since, until=until)
+        for r in store.dyad_periods(grain, sources, targets, since=since, until=until, count=count)
         if (r[0], r[1]) in pairs
     ]
     sums = _sum_by_period(rows, freq)

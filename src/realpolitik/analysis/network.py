@@ -41,14 +41,18 @@ def dyad_table(
     directed: bool = False,
     min_events: int = 1,
     limit: int | None = None,
+    count: str = "events",
 ) -> pd.DataFrame:
     """Return one row per dyad with its totals over the window, busiest first.
 
+    count: ``events`` counts unique events, ``mentions`` every report of them
     directed: keep a → b and b → a apart; else add them under the pair's sorted keys
     min_events: drop dyads with fewer events (after adding both directions)
     limit: keep only the busiest ``limit`` dyads
     """
-    rows = store.dyad_totals(since=since, until=until, limit=limit if directed else None)
+    rows = store.dyad_totals(
+        since=since, until=until, limit=limit if directed else None, count=count
+    )
     frame = aggregate_frame([(s, t, None, *rest) for s, t, *rest in rows]).drop(columns="period")
     frame = frame[frame["source"] != frame["target"]]
     if not directed and len(frame):
@@ -79,16 +83,24 @@ def alignment_network(
     min_events: int | None = None,
     directed: bool = False,
     limit: int | None = None,
+    count: str = "events",
 ) -> nx.Graph:
     """Return the alignment network over the window as a networkx (Di)Graph.
 
     min_events: fewest events for an edge (default ``settings.network_min_events``)
+    count: ``events`` weighs edges by unique events, ``mentions`` by every report
     Returns: edges carry EDGE_COLUMNS as attributes (``weight`` = ``goldstein_mean``); nodes
     carry ``volume``, the events on their edges.
     """
     floor = store.settings.network_min_events if min_events is None else min_events
     table = dyad_table(
-        store, since=since, until=until, directed=directed, min_events=floor, limit=limit
+        store,
+        since=since,
+        until=until,
+        directed=directed,
+        min_events=floor,
+        limit=limit,
+        count=count,
     )
     return graph_from_table(table, directed=directed)
 

@@ -29,6 +29,7 @@ from realpolitik.analysis.periods import (
     period_starts,
 )
 from realpolitik.store.store import EventFilter, Store
+from realpolitik.store.unique import unique_events
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class ShiftOptions:
     min_events: int
     min_spread: float
     drivers: int
+    count: str = "events"
 
     @classmethod
     def from_store(cls, store: Store, **overrides: Any) -> ShiftOptions:
@@ -110,15 +112,16 @@ def detect_shifts(
     """Return the shifts of every dyad in the window, strongest first (SHIFT_COLUMNS).
 
     actor: only dyads with this actor on either side
-    options: freq, window, z, min_events, min_spread, drivers (default from Settings)
-    Raises: StoreError E507 (unknown freq), E501, E502.
+    options: freq, window, z, min_events, min_spread, drivers (default from Settings) and
+        count (``events``: unique events, the default; ``mentions``: every report)
+    Raises: StoreError E507 (unknown freq or count), E501, E502.
     """
     opts = ShiftOptions.from_store(store, **options)
     check_freq(opts.freq)
     lookback = (
         since - timedelta(days=_PERIOD_DAYS[opts.freq] * (opts.window + 1)) if since else None
     )
-    frame = aggregate_frame(store.period_rows("day", since=lookback, until=until))
+    frame = aggregate_frame(store.period_rows("day", since=lookback, until=until, count=opts.count))
     if actor:
         frame = frame[(frame["source"] == actor) | (frame["target"] == actor)]
     frame = frame[frame["source"] != frame["target"]]
@@ -188,7 +191,8 @@ def drivers(
     filt = EventFilter(
         source=source, target=target, since=start, until=period_end(start, opts.freq)
     )
-    rows = [r for r in store.event_rows(filt) if r["in_aggregate"] and r["goldstein"] is not None]
+    found = unique_events(store, filt) if opts.count == "events" else store.event_rows(filt)
+    rows = [r for r in found if r["in_aggregate"] and r["goldstein"] is not None]
     rows.sort(key=lambda r: (-sign * (r["goldstein"] - baseline), r["event_id"]))
     return [
         {
@@ -198,6 +202,7 @@ def drivers(
             "cameo": r["cameo"],
             "goldstein": r["goldstein"],
             "sentence": r["sentence"],
+            "num_mentions": r.get("num_mentions", 1),
         }
         for r in rows[: opts.drivers]
     ]

@@ -18,6 +18,7 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from operator import add
 from typing import Any
 
+from realpolitik.errors import Errors, StoreError
 from realpolitik.models import Actor, Article, Event, Evidence
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,13 @@ COUNTS = ("events", "mentions")
 
 
 def agg_columns(count: str = "events") -> tuple[str, ...]:
-    """Return the aggregate columns of a view: ``events`` (unique) or ``mentions``."""
+    """Return the aggregate columns of a view: ``events`` (unique) or ``mentions``.
+
+    Raises: StoreError E507 for another view.
+    """
+    if count not in COUNTS:
+        detail = f"use one of {', '.join(COUNTS)}"
+        raise StoreError(Errors.E507.format(name="count", value=count, detail=detail))
     return EVENT_AGG_COLUMNS if count == "events" else AGG_COLUMNS
 
 
