@@ -73,6 +73,16 @@ CODED = [
     ("Ghana blamed the fear of aggression from Togo.", ("GHA", "11", "TGO")),
     ("Washington wants Beijing to stop its military drills.", ("USA", "10", "CHN")),
     ("The Kenyan president wants Somalia's currency to stabilise.", ("KEN", "10", "SOM")),
+    # an attack named again keeps its target; an admission targets what it admits
+    (
+        "Rocket attacks on the Saudi embassy in Yemen killed two guards; officials said the "
+        "strikes were carried out by Hezbollah.",
+        ("LBN", "19", "SAU"),
+    ),
+    (
+        "Officials from Iran admitted their forces had shot down an Iraqi airliner.",
+        ("IRN", "01", "IRQ"),
+    ),
     # visits, yielding, capitals as governments
     (
         "The Peruvian minister told a visiting Chilean delegation that Lima would sign.",

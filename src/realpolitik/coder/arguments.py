@@ -39,6 +39,8 @@ FOLLOWED_PREPS = frozenset(
 # side: "the fear of aggression from the United States", "an agreement between X and Y".
 ACT_PREPS = frozenset({"from", "between"})
 WORDS_FILE = "arguments.yaml"
+DEFINITE = frozenset({"the", "this", "these", "those", "such", "that"})
+EARLIER_ACT_TOKENS = 120  # how far back a definite "the strikes" looks for its first naming
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,46 @@ class ArgumentFinder:
                         found.append(other)
         return found
 
+    def _content_targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        """Read "admitted its forces had shot down a Ukrainian jet", "denied that it attacked
+        X": the target of an admission or denial is the target of the act it is about."""
+        if not pattern.code.startswith(("015", "016")):
+            return []
+        tokens = []
+        for child in clause.predicate.children:
+            if child.dep_ == "ccomp" and child.pos_ in {"VERB", "AUX"}:
+                inner = verbal_clause(child)
+                tokens += inner.objects + [
+                    t for p in self.words.directed_preps for t in inner.prep_objects(p)
+                ]
+        return self.side(tokens, index)
+
+    def _earlier_act_targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
+        """Read "... rocket attacks on the US embassy. The strikes were carried out by X": an
+        attack named again with a definite article keeps the target it was first named with."""
+        if pattern.code[:2] not in self.lexicon.violent_roots or clause.kind != "verbal":
+            return []
+        acts = [
+            t
+            for t in clause.objects
+            if self.is_violent(t) and any(c.lower_ in DEFINITE for c in t.children)
+        ]
+        if not acts:
+            return []
+        doc = clause.predicate.doc
+        first = doc[acts[0].i].sent.start
+        window = max(0, first - EARLIER_ACT_TOKENS)
+        for token in reversed(doc[window : acts[0].i]):
+            if token.pos_ == "NOUN" and self.is_violent(token):
+                preps = [c for c in token.children if c.dep_ == "prep"]
+                pobjs = [
+                    p for c in preps if c.lower_ in self.words.directed_preps for p in _pobj_list(c)
+                ]
+                found = self.side(pobjs, index, places=True)
+                if found:
+                    return found
+        return []
+
     def _hosts(self, clause: Clause, index: MentionIndex) -> list:
         """Read "X told a visiting Chilean delegation": the visitors' host is who received them."""
         predicate = clause.predicate
@@ -257,9 +299,11 @@ class ArgumentFinder:
         finders = (
             lambda: self.side(objects, index, acts=True),
             lambda: self._antecedent_owners(objects, index),
+            lambda: self._earlier_act_targets(clause, pattern, index),
             lambda: self._directed_targets(objects, index),
             lambda: self._default_prep_targets(clause, pattern, index),
             lambda: self._content_subjects(clause, pattern, index),
+            lambda: self._content_targets(clause, pattern, index),
             lambda: self._hosts(clause, index),
             lambda: self._free_relative_targets(clause, index),
         )
