@@ -106,28 +106,42 @@ def test_store_cli_dyad_table_json_csv(runner, db):
             "2024-01",
             "--until",
             "2024-01",
+            "--count",
+            "mentions",
         ).stdout
     )
     assert data["freq"] == "week" and data["summary"]["events"] == 5
+    assert data["count"] == "mentions"
     assert [r["period"] for r in data["series"]][0] == "2024-01-01"
     rows = list(
         csv.DictReader(
             io.StringIO(
                 _run(
-                    runner, "dyad", "RUS", "CHN", "--db", db, "--format", "csv", "--undirected"
+                    runner,
+                    *("dyad", "RUS", "CHN", "--db", db, "--format", "csv", "--undirected"),
+                    *("--count", "mentions"),
                 ).stdout
             )
         )
     )
     assert sum(int(r["events"]) for r in rows) == 28 and "balance" in rows[0]
+    # unique events: week 10's four strikes on one day are one event
+    events = json.loads(_run(runner, "dyad", "RUS", "CHN", "--db", db, "-f", "json").stdout)
+    assert events["summary"]["events"] == 13 and events["count"] == "events"
+    bad = _run(runner, "dyad", "RUS", "CHN", "--db", db, "--count", "reports")
+    assert bad.exit_code != 0
 
 
 def test_store_cli_network_formats(runner, db):
     table = _run(runner, "network", "--db", db)
     assert table.exit_code == 0 and "RUS – USA" in table.stdout
-    data = json.loads(_run(runner, "network", "--db", db, "--format", "json").stdout)
+    data = json.loads(
+        _run(runner, "network", "--db", db, "--format", "json", "--count", "mentions").stdout
+    )
     edges = {(e["source"], e["target"]): e for e in data["edges"]}
     assert edges[("CHN", "RUS")]["volume"] == 28 and edges[("RUS", "USA")]["balance"] == -1.0
+    unique = json.loads(_run(runner, "network", "--db", db, "--format", "json").stdout)
+    assert {(e["source"], e["target"]): e["volume"] for e in unique["edges"]}[("CHN", "RUS")] == 25
     assert {n["id"] for n in data["nodes"]} == {"RUS", "CHN", "USA", "GBR"}
     graphml = _run(runner, "network", "--db", db, "--format", "graphml", "--directed").stdout
     assert graphml.startswith("<graphml") and 'edgedefault="directed"' in graphml
@@ -154,17 +168,34 @@ def test_store_cli_blocs(runner, db):
 def test_store_cli_shifts(runner, db):
     data = json.loads(
         _run(
-            runner, "shifts", "--db", db, "--format", "json", "--freq", "week", "--window", "6"
+            runner,
+            *("shifts", "--db", db, "--format", "json", "--freq", "week", "--window", "6"),
+            *("--count", "mentions"),
         ).stdout
     )
     assert data and data[0]["source"] == "RUS" and data[0]["target"] == "CHN"
     assert data[0]["period"] == "2024-03-11" and data[0]["direction"] == "conflict"
     assert data[0]["drivers"][0]["goldstein"] == -10.0
-    table = _run(runner, "shifts", "--db", db, "--actor", "rus", "--window", "6")
+    table = _run(
+        runner, "shifts", "--db", db, "--actor", "rus", "--window", "6", "--count", "mentions"
+    )
     assert table.exit_code == 0 and "RUS" in table.stdout and "conflict" in table.stdout
     rows = list(
         csv.DictReader(
-            io.StringIO(_run(runner, "shifts", "--db", db, "-f", "csv", "--window", "6").stdout)
+            io.StringIO(
+                _run(
+                    runner,
+                    "shifts",
+                    "--db",
+                    db,
+                    "-f",
+                    "csv",
+                    "--window",
+                    "6",
+                    "--count",
+                    "mentions",
+                ).stdout
+            )
         )
     )
     assert rows and rows[0]["drivers"]
@@ -181,6 +212,24 @@ def test_store_cli_export_every_format(runner, db, tmp_path):
     assert all(line.split("\t")[1] >= "20240301" for line in lines)
     stdout = _run(runner, "export", "-", "--format", "jsonl", "--db", db, "--until", "2024-01-01")
     assert len(stdout.stdout.splitlines()) == 5
+    assert (tmp_path / "out.mentions.gdelt").stat().st_size > 0
+    events = _run(runner, "export", "-", "-f", "jsonl", "--db", db, "--since", "2024-03-11")
+    mentions = _run(
+        runner,
+        "export",
+        "-",
+        "-f",
+        "jsonl",
+        "--db",
+        db,
+        "--since",
+        "2024-03-11",
+        "--table",
+        "mentions",
+    )
+    strikes = [json.loads(x) for x in events.stdout.splitlines() if '"cameo": "190"' in x]
+    assert len(strikes) == 1 and strikes[0]["num_mentions"] == 4
+    assert len(mentions.stdout.splitlines()) == len(events.stdout.splitlines()) + 3
 
 
 def test_store_cli_errors_are_clean(runner, db, tmp_path):
@@ -204,11 +253,11 @@ def test_store_python_api_open(db):
         events = handle.events(actor="USA", since="2024-01", until="2024-01-01")
         assert len(events) == 3 and set(events["root"]) == {"11", "16", "03"}
         series = handle.dyad("RUS", "CHN", freq="week")
-        assert series["events"].sum() == 16 and series.index.name == "period"
+        assert series["events"].sum() == 13 and series.index.name == "period"  # unique events
         graph = handle.network(min_events=1)
         assert graph.has_edge("RUS", "CHN") and graph.edges["RUS", "CHN"]["goldstein_mean"] > 0
         assert handle.blocs().bloc_of("RUS") == handle.blocs().bloc_of("CHN")
-        assert handle.dyads(limit=2)["volume"].tolist() == [28, 24]
+        assert handle.dyads(limit=2)["volume"].tolist() == [25, 24]
         assert handle.stats()["events"] == 64
         assert "cli.db" in repr(handle)
 

@@ -49,6 +49,16 @@ class ExportFormat(StrEnum):
     gdelt = "gdelt"
 
 
+class Count(StrEnum):
+    events = "events"
+    mentions = "mentions"
+
+
+class Table_(StrEnum):
+    events = "events"
+    mentions = "mentions"
+
+
 DbOpt = Annotated[
     str | None,
     typer.Option("--db", help="SQLite file or postgresql:// URL [default: settings.db]."),
@@ -60,6 +70,10 @@ UntilOpt = Annotated[
     str | None, typer.Option("--until", help="Last day: YYYY-MM-DD, YYYY-MM or YYYY.")
 ]
 FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+CountOpt = Annotated[
+    Count,
+    typer.Option("--count", help="Count unique events, or every report of them (mentions)."),
+]
 MinEventsOpt = Annotated[
     int | None,
     typer.Option("--min-events", min=1, help="Fewest events per edge [default: settings]."),
@@ -198,20 +212,23 @@ def dyad_cmd(
     ] = False,
     db: DbOpt = None,
     fmt: FormatOpt = ReportFormat.table,
+    count: CountOpt = Count.events,
 ) -> None:
     """Show how A relates to B over time: counts per QuadClass, Goldstein, balance."""
 
     def run() -> None:
-        from realpolitik.analysis import summarize
+        from realpolitik.analysis import dyad_series, summarize
 
         with _database(db) as handle:
-            series = handle.dyad(
+            series = dyad_series(
+                handle.store,
                 a.upper(),
                 b.upper(),
                 freq=freq.value,
-                since=since,
-                until=until,
+                since=_day(since),
+                until=_until(until),
                 directed=not undirected,
+                count=count.value,
             )
         summary = summarize(series)
         frame = series.reset_index()
@@ -224,6 +241,7 @@ def dyad_cmd(
                     "target": b.upper(),
                     "directed": not undirected,
                     "freq": freq.value,
+                    "count": count.value,
                     "summary": summary,
                     "series": _records(frame),
                 }
@@ -294,17 +312,23 @@ def network_cmd(
     fmt: Annotated[NetworkFormat, typer.Option("--format", "-f", help="Output format.")] = (
         NetworkFormat.table
     ),
+    count: CountOpt = Count.events,
 ) -> None:
     """Show the alignment network: each dyad's volume, mean Goldstein and balance."""
 
     def run() -> None:
         import networkx as nx
 
-        from realpolitik.analysis import edges_frame
+        from realpolitik.analysis import alignment_network, edges_frame
 
         with _database(db) as handle:
-            graph = handle.network(
-                since=since, until=until, min_events=min_events, directed=directed
+            graph = alignment_network(
+                handle.store,
+                since=_day(since),
+                until=_until(until),
+                min_events=min_events,
+                directed=directed,
+                count=count.value,
             )
         edges = edges_frame(graph)
         if limit:
@@ -356,12 +380,22 @@ def blocs_cmd(
     min_events: MinEventsOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = ReportFormat.table,
+    count: CountOpt = Count.events,
 ) -> None:
     """Group actors into blocs by signed spectral clustering of the alignment network."""
 
     def run() -> None:
+        from realpolitik.analysis import alignment_network, find_blocs
+
         with _database(db) as handle:
-            blocs = handle.blocs(since=since, until=until, min_events=min_events)
+            graph = alignment_network(
+                handle.store,
+                since=_day(since),
+                until=_until(until),
+                min_events=min_events,
+                count=count.value,
+            )
+            blocs = find_blocs(graph, max_k=handle.store.settings.bloc_max_k)
         if fmt is ReportFormat.json:
             _json(blocs.to_dict())
         elif fmt is ReportFormat.csv:
@@ -401,6 +435,7 @@ def shifts_cmd(
     ] = None,
     db: DbOpt = None,
     fmt: FormatOpt = ReportFormat.table,
+    count: CountOpt = Count.events,
 ) -> None:
     """List periods where a dyad broke from its own history, with the events that drove it."""
 
@@ -414,6 +449,7 @@ def shifts_cmd(
                 window=window,
                 z=z,
                 min_events=min_events,
+                count=count.value,
             )
         if fmt is ReportFormat.json:
             _json(_records(shifts))
@@ -461,13 +497,37 @@ def export_cmd(
     since: SinceOpt = None,
     until: UntilOpt = None,
     db: DbOpt = None,
+    table: Annotated[
+        Table_,
+        typer.Option(
+            "--table",
+            help="events: one record per unique event with its counts; mentions: every report "
+            "with its event_id (gdelt with events also writes the mentions file beside OUT).",
+        ),
+    ] = Table_.events,
 ) -> None:
-    """Export stored events as Parquet, CSV, JSON Lines or GDELT 2.0 event TSV."""
+    """Export stored events as Parquet, CSV, JSON Lines or GDELT 2.0 TSV."""
 
     def run() -> None:
+        from realpolitik.store import EventFilter
+        from realpolitik.store.export import export_events
+
         with _database(db) as handle:
-            count = handle.export(out, fmt=fmt.value, since=since, until=until)
+            filt = EventFilter(since=_day(since), until=_until(until))
+            count = export_events(handle.store, out, fmt=fmt.value, filt=filt, table=table.value)
         if out != "-":
-            err_console.print(f"exported {count} events to {out} ({fmt.value})")
+            err_console.print(f"exported {count} {table.value} to {out} ({fmt.value})")
 
     run_safely(run)
+
+
+def _day(value: str | None) -> Any:
+    from realpolitik.analysis import parse_day
+
+    return parse_day(value, name="since")
+
+
+def _until(value: str | None) -> Any:
+    from realpolitik.analysis import parse_until
+
+    return parse_until(value)
