@@ -185,6 +185,22 @@ class ArgumentFinder:
                         found.append(other)
         return found
 
+    def _mediated_parties(
+        self, objects: list[Token], pattern: Pattern, index: MentionIndex
+    ) -> list:
+        """Read "mediated the accords that normalized relations between X and Y": a mediator's
+        targets are the parties listed anywhere in what it mediated."""
+        if not pattern.code.startswith("045"):
+            return []
+        tokens = [
+            p
+            for obj in objects
+            for t in obj.subtree
+            if t.dep_ == "prep" and t.lower_ in {"between", "among"}
+            for p in _pobj_list(t)
+        ]
+        return self.side(tokens, index)
+
     def _content_targets(self, clause: Clause, pattern: Pattern, index: MentionIndex) -> list:
         """Read "admitted its forces had shot down a Ukrainian jet", "denied that it attacked
         X": the target of an admission or denial is the target of the act it is about."""
@@ -297,6 +313,7 @@ class ArgumentFinder:
                 return found
         # "condemned Russia", "expelled two British diplomats", "gave Ukraine tanks"
         finders = (
+            lambda: self._mediated_parties(objects, pattern, index),
             lambda: self.side(objects, index, acts=True),
             lambda: self._antecedent_owners(objects, index),
             lambda: self._earlier_act_targets(clause, pattern, index),

@@ -194,6 +194,12 @@ def _inherited_subjects(verb: Token) -> tuple[list[Token], Token | None]:
             return expand_conj(head), head
         if dep == "acl" and node.tag_ == "VBG":  # "Russia, accusing X of ...": participle
             return expand_conj(head), head
+        if dep == "pcomp" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+            node = head.head  # "X addressed the conflict in mediating the accords": X mediated
+            subjects, _ = _own_subjects(node)
+            if subjects:
+                return subjects, node
+            continue
         owners = [c for c in head.children if c.dep_ == "poss"]
         if dep == "acl" and owners and any(c.tag_ == "TO" for c in node.children):
             return expand_conj(owners[0]), head  # "Reagan's decision to protect": Reagan

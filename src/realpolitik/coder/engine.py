@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["EventCoder", "Match", "MentionIndex"]
 
 LIGHT_PRESENCE_VERBS = frozenset({"be", "stay", "remain"})
+# Prepositions whose gerund is what an accusation or demand is about ("accused X of funding",
+# "blamed X for attacking"), unlike adjuncts that report acts ("in mediating", "by sending").
+CONTENT_PREPS = frozenset({"of", "for", "over", "about", "against", "on", "from"})
 
 
 class EventCoder:
@@ -192,7 +195,7 @@ class EventCoder:
             for child in predicate.children:
                 if child.dep_ in {"ccomp", "xcomp"}:
                     skip.add(child.i)
-                elif child.dep_ == "prep":
+                elif child.dep_ == "prep" and child.lower_ in CONTENT_PREPS:
                     skip.update(g.i for g in child.children if g.dep_ == "pcomp")
         return skip
 
