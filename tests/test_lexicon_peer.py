@@ -73,7 +73,7 @@ REPROACH
 
 @pytest.fixture(scope="module")
 def build():
-    """Import scripts/build_lexicon.py as a module."""
+    """Import scripts/build_lexicon.py as a module (it puts scripts/ on sys.path)."""
     spec = importlib.util.spec_from_file_location(
         "build_lexicon", ROOT / "scripts" / "build_lexicon.py"
     )
@@ -81,6 +81,12 @@ def build():
     sys.modules["build_lexicon"] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def peer(build):
+    """Return scripts/peer_verbs.py (the dictionary reader), importable once build is loaded."""
+    return importlib.import_module("peer_verbs")
 
 
 @pytest.fixture(scope="module")
@@ -148,13 +154,39 @@ def test_lexicon_peer_conflicting_roots_drop(build):
     assert build._shared_code(["043", "036"]) is None
 
 
-def test_lexicon_peer_noun_lemmas(build):
-    policy = build.Policy.load()
-    assert build.noun_lemmas("SANCTIONS", policy) == {"sanctions", "sanction"}
-    assert build.noun_lemmas("RALLIES", policy) == {"rallies", "rally"}
-    assert build.noun_lemmas("TIES", policy) == {"ties", "tie"}
-    assert build.noun_lemmas("NEWS", policy) == {"news"}
-    assert build.noun_lemmas("CRISES", policy) == {"crises", "crisis"}
+def test_lexicon_peer_noun_lemmas(peer):
+    policy = peer.Policy.load()
+    assert peer.noun_lemmas("SANCTIONS", policy) == {"sanctions", "sanction"}
+    assert peer.noun_lemmas("RALLIES", policy) == {"rallies", "rally"}
+    assert peer.noun_lemmas("TIES", policy) == {"ties", "tie"}
+    assert peer.noun_lemmas("NEWS", policy) == {"news"}
+    assert peer.noun_lemmas("CRISES", policy) == {"crises", "crisis"}
+
+
+def test_lexicon_peer_pattern_bodies(peer):
+    policy = peer.Policy.load()
+    synsets = {"ARMY": frozenset({"army", "militia"})}
+
+    def convert(body: str, *, linear: bool = False):
+        upper, lower = body.split("*", 1)
+        return peer.convert_body(upper, lower, synsets, policy, linear=linear)
+
+    assert convert("* &ARMY") == peer.Shape(None, frozenset({"army", "militia"}), None)
+    assert convert("* UP BARRIERS") == peer.Shape(
+        "up", frozenset({"barriers", "barrier"}), None, literal=True
+    )
+    assert convert("* (AGAINST)") == peer.Shape("against", frozenset(), "against")
+    assert convert("* (UNDER GUARD)") == peer.Shape("under", frozenset({"guard"}), None)
+    assert convert("$ * PRAISE (FOR +)") == peer.Shape(None, frozenset({"praise"}), "for")
+    assert convert("* TO BORDER WITH +", linear=True) == "several prepositional phrases"
+    assert convert("* {NAVAL DRILL}") == "multiword noun phrase"
+    assert convert("* BAND (OF REBELS)") == "object and prepositional object both constrained"
+    assert convert("SOLDIERS * RIOT") == "words before the verb"
+    assert convert("+ * (FROM $)") == "target before the verb"
+    assert convert("* &NAVY") == "undefined synset"
+    assert peer.event_code("0330", {"033"}, policy) == "033"  # trailing 0: the parent
+    assert peer.event_code(":173", {"173"}, policy) == "173"
+    assert peer.event_code("---", {"173"}, policy) is None
 
 
 @pytest.fixture(scope="module")
