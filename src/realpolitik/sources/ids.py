@@ -49,8 +49,9 @@ class IdKeeper:
             article.id = new
             first = self.seen.get(new)
         if first is not None:
+            doc_id = f"{article.id} in {article.source}"
             original = f"the same record in {first[1]}"
-            warn(Warnings.W202.format(doc_id=article.id, original=original))
+            warn(Warnings.W202.format(doc_id=doc_id, original=original))
             return None
         self.seen[article.id] = (digest, article.source)
         return article
