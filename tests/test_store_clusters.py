@@ -294,3 +294,40 @@ def test_jsonl_export_is_one_record_per_event(store, tmp_path):
     record = json.loads(out.read_text().splitlines()[0])
     assert (record["num_mentions"], record["num_sources"], record["num_articles"]) == (2, 2, 2)
     assert (record["first_seen"], record["last_seen"]) == ("2024-03-05", "2024-03-06")
+
+
+def test_api_lists_unique_events_with_counts_and_their_mentions(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from realpolitik.api import create_app
+
+    db = str(tmp_path / "api.db")
+    with open_store(db, settings=Settings()) as store:
+        store.write(
+            [
+                _report(1, "2024-03-05", ("RUS", "UKR", "190", None)),
+                _report(2, "2024-03-06", ("RUS", "UKR", "190", None)),
+                _report(3, "2024-03-06", ("USA", "CHN", "042", None)),
+            ],
+            coder_version="v1",
+        )
+    app = create_app(Settings(), db=db)
+    with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as client:
+        events = client.get("/api/events", params={"dyad": "RUS,UKR"}).json()["events"]
+        assert [(e["num_mentions"], e["num_sources"]) for e in events] == [(2, 2)]
+        assert events[0]["day"] == "2024-03-05" and events[0]["event_id"].startswith("ev")
+        mentions = client.get("/api/events", params={"count": "mentions"}).json()["events"]
+        assert len(mentions) == 3 and {m["cluster_id"] for m in mentions} >= {events[0]["event_id"]}
+        detail = client.get(f"/api/events/{events[0]['event_id']}").json()
+        assert sorted(m["outlet"] for m in detail["mentions"]) == ["o1.com", "o2.com"]
+        confidences = [m["confidence"] for m in detail["mentions"]]
+        assert confidences == sorted(confidences, reverse=True)
+        assert all(m["article"]["url"] for m in detail["mentions"])
+        one = client.get(f"/api/events/{mentions[0]['event_id']}").json()
+        assert one["mentions"] is None and one["event"]["cluster_id"]
+        series = client.get("/api/dyads/RUS/UKR/series", params={"freq": "day"}).json()
+        report = client.get(
+            "/api/dyads/RUS/UKR/series", params={"freq": "day", "count": "mentions"}
+        ).json()
+        assert series["summary"]["events"] == 1 and report["summary"]["events"] == 2
+        assert client.get("/api/events", params={"count": "reports"}).status_code == 422

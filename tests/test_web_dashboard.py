@@ -7,6 +7,7 @@ Screenshots are saved under ``test-artifacts/``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,8 +185,9 @@ def test_web_filters_narrow_the_table(dashboard: Watched) -> None:
         ".every(td => td.className === 'q3')"
     )
     page.wait_for_selector("#events[data-state='done']")
-    classes = page.eval_on_selector_all("#events tbody tr.event td:nth-child(3)",
-                                        "cells => cells.map(c => c.className)")
+    classes = page.eval_on_selector_all(
+        "#events tbody tr.event td:nth-child(3)", "cells => cells.map(c => c.className)"
+    )
     assert classes and set(classes) == {"q3"}
     page.fill("#f-since", "2030-01-01")
     page.click("#filters button[type=submit]")
@@ -225,3 +227,12 @@ def test_web_network_falls_back_to_plotly_without_cytoscape(
         watched.shot("dashboard-plotly-fallback")
         assert watched.errors() == []
         page.context.close()
+
+
+def test_web_event_rows_count_reports_and_list_them(dashboard: Watched) -> None:
+    page = dashboard.page
+    row = page.locator("#events tbody tr.event").first
+    assert re.search(r"\d+ reports? from \d+ sources?", row.inner_text())
+    row.click()
+    page.wait_for_selector("#event-detail ol.mentions li.mention")
+    assert "Reports" in page.inner_text("#event-detail")

@@ -19,11 +19,29 @@ from typing import Any
 from realpolitik.errors import APIError, Errors
 from realpolitik.store.rows import EVENT_COLUMNS, valid_day
 from realpolitik.store.store import Store
+from realpolitik.store.unique import COUNT_COLUMNS, OVERLAID
 
 logger = logging.getLogger(__name__)
 
-_SELECT = ", ".join(EVENT_COLUMNS)
 _ORDER = " ORDER BY day DESC NULLS LAST, event_id DESC"
+UNIQUE_COLUMNS = (*EVENT_COLUMNS, "mention_id", *COUNT_COLUMNS)
+"""A unique event as a row: its best mention's columns with the event's laid over them."""
+
+
+def _unique_column(name: str) -> str:
+    if name in ("event_id", "cluster_id"):
+        return f"c.cluster_id AS {name}"
+    if name in ("day", "date", "cluster_day"):
+        return f"c.day AS {name}"
+    if name in (*OVERLAID, *COUNT_COLUMNS, "in_aggregate"):
+        return f"c.{name}"
+    return "e.event_id AS mention_id" if name == "mention_id" else f"e.{name}"
+
+
+_UNIQUE = (
+    f"(SELECT {', '.join(map(_unique_column, UNIQUE_COLUMNS))} FROM event_clusters c "
+    "JOIN events e ON e.day = c.best_day AND e.event_id = c.best_id) u"
+)
 
 Cursor = tuple[str | None, str]
 """(day, event_id) of the last row of a page; the next page starts after it."""
@@ -53,6 +71,17 @@ class EventQuery:
     since: date | None = None
     until: date | None = None
     text: str | None = None
+    count: str = "events"
+
+    @property
+    def table(self) -> str:
+        """What the query reads: unique events (the default) or every mention."""
+        return _UNIQUE if self.count == "events" else "events"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns of a row of the answer."""
+        return UNIQUE_COLUMNS if self.count == "events" else EVENT_COLUMNS
 
     def pins_dyad(self) -> bool:
         """Return True when every arm of the query fixes both the source and the target."""
@@ -152,19 +181,23 @@ def event_page(
         first_day = start[0] if start else None
         rows = _dyad_rows(store, arms, query, first_day=first_day, n=limit + 1)
     else:
-        rows = _union(store, arms, limit + 1)
-    page = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in rows[:limit]]
+        rows = _union(store, arms, limit + 1, query)
+    page = [dict(zip(query.columns, r, strict=True)) for r in rows[:limit]]
     more = len(rows) > limit
     last = page[-1] if page else None
     return page, encode_cursor(last["day"], last["event_id"]) if more and last else None
 
 
-def _union(store: Store, arms: list[tuple[list[str], list[Any]]], n: int) -> list[Any]:
+def _union(
+    store: Store, arms: list[tuple[list[str], list[Any]]], n: int, query: EventQuery
+) -> list[Any]:
     """Return the first ``n`` rows of the union of ``arms``, newest first."""
     selects: list[str] = []
     params: list[Any] = []
+    cols = ", ".join(query.columns)
     for terms, values in arms:
-        selects.append(f"SELECT {_SELECT} FROM events WHERE {' AND '.join(terms) or '1 = 1'}")
+        where = " AND ".join(terms) or "1 = 1"
+        selects.append(f"SELECT {cols} FROM {query.table} WHERE {where}")
         params += values
     sql = " UNION ALL ".join(selects) + _ORDER + " LIMIT ?"
     return store.backend.query(sql, [*params, n])
@@ -190,11 +223,14 @@ def _dyad_rows(
     for chunk in store.day_chunks(query.since, until, newest_first=True):
         marks = ", ".join("?" for _ in chunk)
         rows += _union(
-            store, [([*t, f"day IN ({marks})"], [*v, *chunk]) for t, v in arms], n - len(rows)
+            store,
+            [([*t, f"day IN ({marks})"], [*v, *chunk]) for t, v in arms],
+            n - len(rows),
+            query,
         )
         if len(rows) >= n:
             return rows
-    return rows + _union(store, [([*t, "day IS NULL"], v) for t, v in arms], n - len(rows))
+    return rows + _union(store, [([*t, "day IS NULL"], v) for t, v in arms], n - len(rows), query)
 
 
 def event_by_id(store: Store, event_id: str) -> dict[str, Any] | None:

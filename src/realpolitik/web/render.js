@@ -85,8 +85,40 @@ window.RP = window.RP || {};
     row.appendChild(actorCell(event.target));
     const sentence = el("td", "sentence");
     sentence.appendChild(highlighted(event.sentence, event.marks));
+    if (event.num_mentions) sentence.appendChild(el("div", "reports muted", reports(event)));
     row.appendChild(sentence);
     return row;
+  }
+
+  /** Return "N reports from M sources" for a unique event. */
+  function reports(event) {
+    const n = event.num_mentions;
+    const m = event.num_sources;
+    return n + (n === 1 ? " report" : " reports") + " from " + m + (m === 1 ? " source" : " sources");
+  }
+
+  /** Return the list of an event's mentions: outlet, day and sentence, linked to the article. */
+  function mentionList(mentions) {
+    const list = el("ol", "mentions");
+    mentions.forEach(function (mention) {
+      const item = el("li", "mention");
+      const article = mention.article || {};
+      const head = [mention.outlet, article.date || mention.day, article.title].filter(Boolean).join(" · ");
+      if (article.url && /^https?:\/\//i.test(article.url)) {
+        const link = el("a", null, head);
+        link.href = article.url;
+        link.rel = "noopener noreferrer";
+        link.target = "_blank";
+        item.appendChild(link);
+      } else {
+        item.appendChild(el("span", null, head));
+      }
+      const quote = el("div", "sentence");
+      quote.appendChild(highlighted(mention.sentence, mention.marks));
+      item.appendChild(quote);
+      list.appendChild(item);
+    });
+    return list;
   }
 
   /** Return a list describing one event's evidence and source article. */
@@ -95,6 +127,11 @@ window.RP = window.RP || {};
     const article = data.article;
     const box = el("div", "detail");
     box.appendChild(el("h3", null, "Event " + event.event_id));
+    if (event.num_mentions) {
+      box.appendChild(el("p", "reports", reports(event) + " (" + event.num_articles +
+        (event.num_articles === 1 ? " article" : " articles") + "), first seen " +
+        event.first_seen + ", last seen " + event.last_seen));
+    }
     const facts = el("dl");
     const add = function (name, value) {
       if (value === null || value === undefined || value === "") return;
@@ -119,6 +156,10 @@ window.RP = window.RP || {};
       link.rel = "noopener noreferrer";
       link.target = "_blank";
       box.appendChild(link);
+    }
+    if (data.mentions && data.mentions.length) {
+      box.appendChild(el("h4", null, "Reports"));
+      box.appendChild(mentionList(data.mentions));
     }
     return box;
   }

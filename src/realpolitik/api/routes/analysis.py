@@ -18,6 +18,7 @@ from realpolitik.analysis import (
     summarize,
 )
 from realpolitik.api import queries
+from realpolitik.api.routes.events import CountQuery
 from realpolitik.api.routes.params import KeyPath, KeyQuery, Since, Until, state, window
 from realpolitik.api.state import ApiState
 from realpolitik.errors import APIError, Errors
@@ -83,6 +84,7 @@ def series(
     since: Since = None,
     until: Until = None,
     directed: Annotated[bool, Query(description="Count a → b only; else both directions.")] = False,
+    count: CountQuery = "events",
 ) -> dict[str, Any]:
     """Return the dyad's events, QuadClass counts, Goldstein mean and balance per period.
 
@@ -92,22 +94,35 @@ def series(
     _check_span(st, freq, first, last)
     with st.reading() as store:
         _known(store, a, b)
-        frame = dyad_series(store, a, b, freq=freq, since=first, until=last, directed=directed)
+        frame = dyad_series(
+            store, a, b, freq=freq, since=first, until=last, directed=directed, count=count
+        )
     periods = frame.reset_index()
     periods["period"] = periods["period"].dt.strftime("%Y-%m-%d")
     return {
-        "source": a, "target": b, "freq": freq, "directed": directed,
+        "source": a,
+        "target": b,
+        "freq": freq,
+        "directed": directed,
+        "count": count,
         "summary": {k: _plain(v) for k, v in summarize(frame).items()},
         "periods": _records(periods),
     }
 
 
 def _network(
-    st: ApiState, store: Store, since: str | None, until: str | None, min_events: int | None,
+    st: ApiState,
+    store: Store,
+    since: str | None,
+    until: str | None,
+    min_events: int | None,
     limit: int,
+    count: str = "events",
 ) -> tuple[Any, Any]:
     first, last = window(since, until)
-    graph = alignment_network(store, since=first, until=last, min_events=min_events, limit=limit)
+    graph = alignment_network(
+        store, since=first, until=last, min_events=min_events, limit=limit, count=count
+    )
     return graph, find_blocs(graph, max_k=st.settings.bloc_max_k)
 
 
@@ -118,13 +133,14 @@ def network(
     until: Until = None,
     min_events: MinEvents = None,
     limit: Limit = 300,
+    count: CountQuery = "events",
 ) -> dict[str, Any]:
     """Return nodes (actors, with volume, name and bloc) and undirected edges with their tone.
 
     Edges carry volume, QuadClass counts, goldstein_mean, balance and signed_weight.
     """
     with st.reading() as store:
-        graph, blocs = _network(st, store, since, until, min_events, limit)
+        graph, blocs = _network(st, store, since, until, min_events, limit, count)
     names = st.actor_names(list(graph.nodes))
     nodes = [
         {"id": n, "name": names.get(n), "volume": int(d.get("volume", 0)), "bloc": blocs.bloc_of(n)}
@@ -145,10 +161,11 @@ def blocs(
     until: Until = None,
     min_events: MinEvents = None,
     limit: Limit = 300,
+    count: CountQuery = "events",
 ) -> dict[str, Any]:
     """Return the blocs (actor keys, largest first), their signed modularity and the method."""
     with st.reading() as store:
-        _, found = _network(st, store, since, until, min_events, limit)
+        _, found = _network(st, store, since, until, min_events, limit, count)
     return found.to_dict()
 
 
