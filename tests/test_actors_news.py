@@ -206,6 +206,17 @@ def test_actors_news_kgb_by_date() -> None:
     assert find("The KGB arrested him.", "KGB", date="2010-02-01")[0].actor.code == "BLRSPY"
 
 
+def test_actors_news_archive_leaders_by_date() -> None:
+    found = by_text("Reagan phoned Nakasone about rice.", date="1986-02-03")
+    assert found["Reagan"][1] == "USAGOV" and found["Nakasone"][1] == "JPNGOV"
+    assert by_text("Rafsanjani spoke.", date="1986-02-03")["Rafsanjani"][1] == "IRNLEG"
+    assert by_text("Rafsanjani spoke.", date="1992-02-03")["Rafsanjani"][1] == "IRNGOV"
+
+
+def test_actors_news_a_name_after_lowercase_the_is_still_a_name() -> None:
+    assert by_text("Greece took the dispute to the Hague.")["the Hague"][2] == "NLD"
+
+
 # --- historic states -------------------------------------------------------------------------
 def test_actors_news_soviet_union_before_and_after_1991() -> None:
     assert by_text("The USSR protested.", date="1987-01-05")["USSR"][2] == "SUN"

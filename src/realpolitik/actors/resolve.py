@@ -137,7 +137,8 @@ class ActorResolver:
         text = doc[start:end].text
         if alias.exact and not same_caps(text, alias.text):
             return None
-        capitalised = text[:1].isupper() or text[:1].isdigit()
+        core = text[4:] if text[:4].lower() == "the " else text  # "the Hague" is a name
+        capitalised = core[:1].isupper() or core[:1].isdigit()
         ent = ents.get(start)
         entries = [e for e in alias.entries if fits(e, capitalised, ent, start, end)]
         if not entries:
