@@ -228,3 +228,25 @@ def test_api_serve_unexpected_error_is_a_coded_json_500(db: Path) -> None:
     error = response.json()["error"]
     assert error["code"] == "E616" and "ValueError" in error["message"]
     assert "a bug in a coder" not in error["message"]  # details stay in the server log
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [b"GARBLED\r\n\r\n", b"GET /api/stats HTTP/1.1\r\nHost: \x00\r\n\r\n",
+     b"GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 17_000],
+)
+def test_api_serve_unparsable_requests_get_json_errors(
+    db: Path, held: HeldPipeline, request_bytes: bytes
+) -> None:
+    """A garbled request line, a NUL in a header, headers past 16 KiB (no end sent yet)."""
+    with _serve(db, held) as served, socket.create_connection(
+        ("127.0.0.1", served.settings.port), timeout=WAIT
+    ) as sock:
+        sock.sendall(request_bytes)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert json.loads(body)["error"]["code"] == "E608"
+

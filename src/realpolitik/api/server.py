@@ -4,7 +4,9 @@ uvicorn closes a keep-alive connection once it has been idle ``timeout_keep_aliv
 after a response, but never one that connects and sends nothing, or sends a request a byte
 at a time. :class:`TimedH11Protocol` gives each request ``api_header_timeout_s`` seconds from
 the connection (or the previous response) to arrive whole, headers and body; slower
-connections are closed, so idle sockets cannot pile up.
+connections are closed, so idle sockets cannot pile up. Requests h11 cannot parse (a garbled
+request line, headers over ``MAX_HEADER_BYTES``) get the API's JSON error body (E608), like
+every other refusal.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from realpolitik.api.security import error_body
+from realpolitik.errors import Errors
 from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,19 @@ class TimedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """Answer a request h11 cannot parse with the API's JSON error body, then close."""
+        body = error_body("E608", Errors.E608.format(detail=msg))
+        headers = [(b"content-type", b"application/json"), (b"connection", b"close"),
+                   (b"content-length", str(len(body)).encode())]
+        try:
+            self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers)))
+            self.transport.write(self.conn.send(h11.Data(data=body)))
+            self.transport.write(self.conn.send(h11.EndOfMessage()))
+        except h11.LocalProtocolError:  # the response had already begun
+            logger.debug("could not answer an unparsable request", exc_info=True)
+        self.transport.close()
 
     def _arm(self) -> None:
         self._disarm()
