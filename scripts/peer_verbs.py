@@ -131,7 +131,7 @@ def _plain_word(word: str, policy: Policy) -> str | None:
         return "hyphenated word"
     if not WORD.match(low):
         return "not a word"
-    if low in policy.function:
+    if low in policy.function or low in policy.preps:
         return "function word (clause or word order)"
     if low.endswith("ly") and len(low) > 4:
         return "adverb"
