@@ -165,10 +165,14 @@ class EventBuilder:
 
 
 def _embedding(token: Token) -> int:
-    """Count the clause boundaries between a predicate and its sentence's root."""
+    """Count the clause boundaries between a predicate and its sentence's root; a relative or
+    participle clause that describes a noun ("a blockade which it had imposed", "citizens held
+    by X") counts twice: it is background to the sentence's news."""
     depth = 0
     while token.head.i != token.i:
-        if token.dep_ not in {"conj", "xcomp", "aux", "prt"}:
+        if token.dep_ in {"relcl", "acl"}:
+            depth += 2
+        elif token.dep_ not in {"conj", "xcomp", "aux", "prt"}:
             depth += 1
         token = token.head
     return depth

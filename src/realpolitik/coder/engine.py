@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 from realpolitik.coder.arguments import ArgumentFinder, MentionIndex
 from realpolitik.coder.assembly import EventBuilder
 from realpolitik.coder.clauses import Clause, nominal_clause, sentence_clauses, verbal_clause
-from realpolitik.coder.lexicon import Lexicon
+from realpolitik.coder.lexicon import Lexicon, Pattern
 from realpolitik.coder.matching import Match, PatternMatcher, refuses
 from realpolitik.coder.modality import is_negated, modality, noun_complement_mood
 from realpolitik.coder.places import Gazetteer
@@ -72,7 +72,7 @@ class EventCoder:
     ) -> Match | None:
         """Match one clause to a pattern and its actors, or return None."""
         pattern = self.patterns.match(clause, fallback=fallback)
-        if pattern is None or not self._fit_subjects(clause):
+        if pattern is None or not self._fit_subjects(clause, pattern):
             return None
         if pattern.inverse:
             sources, targets = self.args.inverse_sides(clause, index)
@@ -125,10 +125,17 @@ class EventCoder:
             trigger += [t for t in clause.objects if t.lemma_.lower() in pattern.objects]
         return Match(clause, pattern, sources, targets, code, negated, mood, sorted(trigger))
 
-    def _fit_subjects(self, clause: Clause) -> bool:
+    def _pairs_actors(self, match: Match) -> bool:
+        """Return True when a match has a source and a different target (always, when actors
+        are not required: the sides of such matches are placeholders)."""
+        if not self.require_actors:
+            return True
+        return any(s.actor.key != t.actor.key for s in match.sources for t in match.targets)
+
+    def _fit_subjects(self, clause: Clause, pattern: Pattern) -> bool:
         """A delegation "is in" or "stays in" a capital: light verbs code a visit only with an
         envoy or a delegation as subject."""
-        if clause.lemma not in LIGHT_PRESENCE_VERBS:
+        if clause.lemma not in LIGHT_PRESENCE_VERBS or not pattern.code.startswith("042"):
             return True
         nouns = self.args.words.delegation_nouns
         return any(t.lemma_.lower() in nouns for t in clause.subjects)
@@ -153,7 +160,7 @@ class EventCoder:
             match = self.match_clause(clause, index, context)
             if match is None:
                 continue
-            if clause.xcomp is not None and not _pairs_actors(match):
+            if clause.xcomp is not None and not self._pairs_actors(match):
                 pass  # "ordered his staff to delay aid": the matrix names no pair, the act does
             elif clause.xcomp is not None and match.pattern.xcomp:
                 handled_xcomp.add(clause.xcomp.i)
@@ -190,7 +197,7 @@ class EventCoder:
             lemma = predicate.lemma_.lower()
             if lemma in self.lexicon.intent_verbs or lemma in self.lexicon.speech_verbs:
                 continue
-            if not _pairs_actors(match):
+            if not self._pairs_actors(match):
                 continue  # "ordered his staff to delay aid": no demand between two actors
             for child in predicate.children:
                 if child.dep_ in {"ccomp", "xcomp"}:
@@ -247,7 +254,3 @@ class EventCoder:
                     events.append(event)
         return events
 
-
-def _pairs_actors(match: Match) -> bool:
-    """Return True when a match has a source and a different target."""
-    return any(s.actor.key != t.actor.key for s in match.sources for t in match.targets)
