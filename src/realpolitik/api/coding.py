@@ -35,6 +35,12 @@ class Busy(APIError):
         self.retry_after = retry_after
 
 
+def _consume(future: asyncio.Future) -> None:
+    """Retrieve an abandoned future's outcome so that asyncio does not report it as lost."""
+    if not future.cancelled() and future.exception() is not None:
+        logger.info("a text coded after its request gave up failed: %s", future.exception())
+
+
 class CodingPool:
     """Worker threads with their own pipelines and an admission limit (see the module docstring).
 
@@ -97,9 +103,11 @@ class CodingPool:
         """
         future = self.submit(text, date=date, doc_id=doc_id)
         budget = self.settings.api_code_budget_ms / 1000
+        waited = asyncio.wrap_future(future)
         try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), budget)
+            return await asyncio.wait_for(asyncio.shield(waited), budget)
         except TimeoutError:
+            waited.add_done_callback(_consume)  # its late result or error goes nowhere
             seconds = max(1, math.ceil(budget))
             raise Busy(
                 Errors.E618.format(ms=self.settings.api_code_budget_ms), retry_after=seconds
