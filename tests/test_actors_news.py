@@ -162,6 +162,14 @@ def test_actors_news_pair_needs_two_distinct_actors() -> None:
     assert all(m[1] != "pair" for m in found)
 
 
+def test_actors_news_hyphen_compound_of_two_countries_is_a_pair() -> None:
+    m, _ = find("U.S.-Japan talks on chips resumed.", "U.S.-Japan", date="1987-04-01")
+    assert (m.kind, [a.country for a in m.members]) == ("pair", ["USA", "JPN"])
+    m, _ = find("Sino-Soviet ties improved.", "Sino-Soviet", date="1987-04-01")
+    assert [a.country for a in m.members] == ["CHN", "SUN"]
+    assert all(m[1] != "pair" for m in mentions("Navies patrol the Indo-Pacific region."))
+
+
 # --- role nouns ------------------------------------------------------------------------------
 def test_actors_news_the_government_links_only_within_a_short_window() -> None:
     near = by_text("Canada praised Peru. The government said nothing more.")

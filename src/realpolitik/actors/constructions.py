@@ -3,6 +3,8 @@
 - Hyphen words: "anti-Pyongyang" and "pro-Moscow" make the country the target of an attitude
   (kind ``attitude``), "Saudi-led" and "US-backed" keep it an actor of the phrase, "Doha-based"
   makes it a place, "Liberian-flagged", "Russian-made" and "Chinese-language" make it no actor.
+- Hyphen compounds of two countries are a reciprocal pair (kind ``pair``): "U.S.-Japan talks"
+  when the tokenizer keeps them as one word, "Sino-Soviet ties" with a combining form.
 - Non-actor heads: a country word whose head noun is a currency ("US dollars"), a language
   ("Chinese speakers") or a flag ("the Panamanian flag") is no actor, nor is a language after a
   preposition ("broadcast in Arabic").
@@ -16,8 +18,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from realpolitik.actors.kb import KnowledgeBase
 from realpolitik.actors.lexicon import Rules
 from realpolitik.actors.mention import Mention
+from realpolitik.actors.names import alias_key, same_caps
+from realpolitik.models import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +104,71 @@ def _checked(reason: str, noun: Token, rules: Rules) -> str | None:
     if reason != "flag":
         return reason
     return reason if noun.head.lemma_.lower() in rules.flag_governors else None
+
+
+def hyphen_pairs(
+    doc: Doc,
+    mentions: list[Mention],
+    kb: KnowledgeBase,
+    rules: Rules,
+    *,
+    date: str | None,
+    confidence: float,
+) -> list[Mention]:
+    """Return ``mentions`` with two-country hyphen compounds made into ``pair`` mentions.
+
+    "U.S.-Japan" (one token) and "Sino-Soviet" (a combining form, a hyphen, a country word)
+    become one mention of kind ``pair`` whose ``members`` are the two countries as written.
+    """
+    out = []
+    for m in mentions:
+        start = m.start - 2
+        form = rules.combining_forms.get(doc[start].lower_) if start >= 0 else None
+        if form and m.kind in WORDLIKE_KINDS and doc[m.start - 1].text == "-":
+            codes = [kb.dated(form, date), m.actor.country]
+            if codes[0] != codes[1]:
+                texts = [doc[start].text, doc[m.start : m.end].text]
+                out.append(_pair(doc, start, m.end, codes, texts, kb, confidence))
+                continue
+        out.append(m)
+    taken = {i for m in out for i in range(m.start, m.end)}
+    for token in doc:
+        parts = token.text.split("-")
+        if token.i in taken or len(parts) != 2 or not all(p[:1].isupper() for p in parts):
+            continue
+        codes = [_country_word(kb, rules, part, date) for part in parts]
+        if None not in codes and codes[0] != codes[1]:
+            out.append(_pair(doc, token.i, token.i + 1, codes, parts, kb, confidence))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _country_word(kb: KnowledgeBase, rules: Rules, word: str, date: str | None) -> str | None:
+    """Return the one country a word names (a country, demonym, capital or combining form)."""
+    form = rules.combining_forms.get(word.lower())
+    if form:
+        return kb.dated(form, date)
+    alias = kb.aliases.get(alias_key(word))
+    if alias is None or (alias.exact and not same_caps(word, alias.text)):
+        return None
+    codes = {kb.dated(e.country, date) for e in alias.entries if e.kind in WORDLIKE_KINDS}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _pair(
+    doc: Doc,
+    start: int,
+    end: int,
+    codes: list[str | None],
+    texts: list[str],
+    kb: KnowledgeBase,
+    confidence: float,
+) -> Mention:
+    members = tuple(
+        Actor(text=t, name=kb.country_name(c), code=c, country=c, confidence=confidence)
+        for c, t in zip(codes, texts, strict=True)
+    )
+    text = doc[start:end].text
+    actor = Actor(text=text, name=None, code=None, confidence=confidence)
+    head = doc[start:end].root.i
+    return Mention(start, end, head, actor, "pair", members=members)

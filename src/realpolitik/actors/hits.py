@@ -117,10 +117,6 @@ def introduced(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def same_caps(text: str, alias: str) -> bool:
-    return [c for c in text if c.isalpha()] == [c for c in alias if c.isalpha()]
-
-
 def entity_index(doc: Doc) -> dict[int, tuple[int, int, str]]:
     """Map each token inside a named entity to (entity start, entity end, label)."""
     index: dict[int, tuple[int, int, str]] = {}

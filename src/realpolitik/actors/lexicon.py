@@ -69,6 +69,7 @@ class Rules:
     non_actor_heads: head nouns after a country word that make it no actor (currency, language,
                      flag) -> the reason
     argument_deps: dependency labels that make a capital an argument (its government)
+    combining_forms: "Sino" -> CHN: first halves of two-country compounds ("Sino-Soviet")
     argument_preps: prepositions whose object is such an argument ("talks with Ottawa")
     """
 
@@ -85,6 +86,7 @@ class Rules:
     non_actor_heads: dict[str, str]
     language_preps: frozenset[str]
     flag_governors: frozenset[str]
+    combining_forms: dict[str, str]
     argument_deps: frozenset[str]
     argument_preps: frozenset[str]
 
@@ -112,6 +114,9 @@ class Rules:
             non_actor_heads=heads,
             language_preps=_words(data, "language_prepositions"),
             flag_governors=_words(data, "flag_governors"),
+            combining_forms={
+                str(k).lower(): str(v) for k, v in (data.get("combining_forms") or {}).items()
+            },
             argument_deps=_words(data, "argument_deps"),
             argument_preps=_words(data, "argument_prepositions"),
         )

@@ -118,3 +118,8 @@ def plural(phrase: str) -> str:
     else:
         form = last + ("S" if last.isupper() else "s")
     return f"{head} {form}".strip()
+
+
+def same_caps(text: str, alias: str) -> bool:
+    """Return whether ``text`` has the letters of ``alias`` in the same case (US, not "us")."""
+    return [c for c in text if c.isalpha()] == [c for c in alias if c.isalpha()]

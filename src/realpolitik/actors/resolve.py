@@ -16,7 +16,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from realpolitik.actors.compose import Composer
-from realpolitik.actors.constructions import dropped, hyphen_reading, non_actor_reason
+from realpolitik.actors.constructions import (
+    dropped,
+    hyphen_pairs,
+    hyphen_reading,
+    non_actor_reason,
+)
 from realpolitik.actors.coref import Linker, resolve_references
 from realpolitik.actors.hits import (
     Hit,
@@ -25,7 +30,6 @@ from realpolitik.actors.hits import (
     entity_index,
     fits,
     introduced,
-    same_caps,
     select,
     trusted,
 )
@@ -40,7 +44,7 @@ from realpolitik.actors.mention import (
     ROLE_NOUN_KEY,
     Mention,
 )
-from realpolitik.actors.names import fold
+from realpolitik.actors.names import fold, same_caps
 from realpolitik.models import Actor
 from realpolitik.settings import Settings
 
@@ -90,6 +94,8 @@ class ActorResolver:
                 mentions.append(m)
             else:
                 blocked.update(range(m.start, m.end))
+        conf = self.settings.actor_confidence_short
+        mentions = hyphen_pairs(doc, mentions, self.kb, self.rules, date=date, confidence=conf)
         if self.settings.actor_keep_unresolved:
             mentions = self._add_unresolved(doc, mentions, blocked)
         mentions.sort(key=lambda m: m.start)
