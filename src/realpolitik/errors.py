@@ -103,6 +103,7 @@ class Warnings(_Coded):
     W301 = "Actor file {path} line {line}: {detail}; skipped"
     W401 = "Article {doc_id}: coding failed ({detail}); article skipped"
     W402 = "Back-off model unavailable ({detail}); clauses no pattern codes stay uncoded. Run `make install`"
+    W403 = "Lexicon `disable:` names {count} id(s) no generated pattern has ({ids}); a rebuild renames ids, `disable_verbs:` does not"
     W501 = "Article {doc_id}: event {event_id} is already stored for article {other}; event skipped"
     W502 = "Article {doc_id}: date {value!r} is not YYYY-MM-DD; its events are dated by ingest day"
 
