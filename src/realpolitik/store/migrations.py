@@ -115,7 +115,8 @@ _CLUSTERS_TABLE = """CREATE TABLE event_clusters (
     first_seen TEXT,
     last_seen TEXT,
     confidence {float} NOT NULL,
-    in_aggregate INTEGER NOT NULL)"""
+    in_aggregate INTEGER NOT NULL,
+    PRIMARY KEY (day, cluster_id)){without_rowid}"""
 
 
 def _event_view_columns(grain: str) -> list[str]:
@@ -209,7 +210,6 @@ MIGRATIONS: list[tuple[str, list[Step]]] = [
                 for c in ("outlet", "seen", "cluster_id", "cluster_day")
             ),
             _CLUSTERS_TABLE,
-            "CREATE UNIQUE INDEX event_clusters_day_id ON event_clusters (day, cluster_id)",
             *(s for g in ("day", "month", "year", "all") for s in _event_view_columns(g)),
             _backfill_clusters,
         ],

@@ -8,8 +8,10 @@ replaces it and its events, subtracting the old events from the aggregates first
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
@@ -206,6 +208,16 @@ class Store:
         stats = WriteStats(articles=len(latest))
         if not latest:
             return stats
+        with _no_gc():
+            return self._write(latest, stats, coder_version, warn)
+
+    def _write(
+        self,
+        latest: dict[str, tuple[Article, list[Event]]],
+        stats: WriteStats,
+        coder_version: str | None,
+        warn: Callable[[str], None],
+    ) -> WriteStats:
         rows = self._event_rows(latest, warn)
         with self.backend.transaction():
             deltas = Deltas()
@@ -677,6 +689,20 @@ class Store:
             f"GROUP BY source, target HAVING SUM({cols[0]}) >= ? ORDER BY 3 DESC, 1, 2"
         )
         return self.backend.query(sql + _limit(limit), [*params, max(min_events, 1)])
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a batch allocates hundreds of thousands of tuples
+    that form no cycles, and each collection would walk them all (reference counting still
+    frees them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _nth_count(sums: dict[Any, list[Any]], n: int, min_events: int) -> int:
