@@ -73,6 +73,7 @@ class FilesReport:
     unnamed: list[str] = field(default_factory=list)
     articles: int = 0
     codes: Counter[str] = field(default_factory=Counter)
+    reruns: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def aborted(self) -> list[str]:
@@ -129,8 +130,9 @@ def fuzz_files(
             again = run_cli("ingest", str(root), "--db", db, "--format", "json", timeout=timeout)
             again.command = f"ingest {label} (rerun)"
             report.runs.append(again)
-            stored = json.loads(again.stdout)["stored"] if not again.aborted else -1
-            report.sentinel[f"ingest {label} rerun stores nothing"] = stored == 0
+            summary = json.loads(again.stdout) if not again.aborted else {}
+            report.reruns[label] = summary
+            report.sentinel[f"ingest {label} rerun stores nothing"] = summary.get("stored") == 0
     sources = {r["source"] for r in records}
     messages = [line for line in clean.stderr.splitlines() if CODED.search(line)]
     report.codes = Counter(CODED.search(line).group(1) for line in messages)

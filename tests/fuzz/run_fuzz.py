@@ -44,6 +44,8 @@ def _files(args: argparse.Namespace, work: Path) -> bool:
     for run in report.runs:
         print(f"| {run.command} | {run.returncode} | {run.seconds:.1f} | {run.aborted} |")
     print(f"sentinel: {report.sentinel}")
+    for label, summary in report.reruns.items():
+        print(f"ingest {label} rerun: {summary}")
     print(
         f"files with no article and no coded message: {len(report.unnamed)} {report.unnamed[:10]}"
     )
