@@ -322,10 +322,19 @@ def test_store_pinned_dyad_reads_equal_a_filtered_scan(store):
         for r in sorted(every, key=lambda r: (r["day"], r["event_id"]), reverse=True)
         if {r["source_key"], r["target_key"]} == {"RUS", "CHN"}
     ]
-    paged, cursor = [], None
-    while True:
-        page, cursor = event_page(store, EventQuery(dyad=("CHN", "RUS")), limit=4, cursor=cursor)
-        paged += [r["event_id"] for r in page]
-        if cursor is None:
-            break
-    assert paged == newest_first and len(paged) > 8
+    for count in ("mentions", "events"):
+        paged, cursor = [], None
+        query = EventQuery(dyad=("CHN", "RUS"), count=count)
+        while True:
+            page, cursor = event_page(store, query, limit=4, cursor=cursor)
+            paged += [r["event_id"] for r in page]
+            if cursor is None:
+                break
+        if count == "mentions":
+            assert paged == newest_first and len(paged) > 8
+        else:
+            rows = store.backend.query(
+                "SELECT day, cluster_id, source_key, target_key FROM event_clusters"
+            )
+            unique = sorted((r[0], r[1]) for r in rows if {r[2], r[3]} == {"RUS", "CHN"})
+            assert paged == [i for _, i in reversed(unique)] and 0 < len(paged) <= len(every)
