@@ -241,6 +241,14 @@ def test_lexicon_peer_codes_a_sentence(pipeline):
     assert all(e.evidence.pattern.startswith("peer_") for e in events)
 
 
+def test_lexicon_peer_unknown_disable_id_warns(tmp_path, known, caplog):
+    user = tmp_path / "site.yaml"
+    user.write_text("disable: [peer_999_nothing_000000]\npatterns: []\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="realpolitik.coder.lexicon"):
+        load_lexicon([user], known_codes=known)
+    assert "[W403]" in caplog.text and "peer_999_nothing_000000" in caplog.text
+
+
 @pytest.mark.shared
 def test_lexicon_peer_rebuild_is_identical(build, tmp_path):
     if not PEER.is_dir():

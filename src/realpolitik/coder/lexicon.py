@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from realpolitik.errors import Errors, LexiconError
+from realpolitik.errors import Errors, LexiconError, Warnings
 
 logger = logging.getLogger(__name__)
 
@@ -306,6 +306,10 @@ def load_lexicon(
                 spec, classes, path, verb_classes=verb_classes, generated=is_generated
             )
             lexicon.add(pattern)
+    unknown = sorted(lexicon.disabled_ids - {p.id for p in lexicon.patterns if p.generated})
+    if generated and unknown:
+        ids = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        logger.warning(Warnings.W403.format(count=len(unknown), ids=ids))
     lexicon.finish()
     return lexicon
 
