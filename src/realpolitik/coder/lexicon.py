@@ -174,10 +174,10 @@ def _read_yaml(path: Path | str, text: str) -> dict:
     return data
 
 
-def _read_data(path: str, text: str) -> dict:
+def _read_data(path: str, text: str, *, generated: bool = False) -> dict:
     """Read a lexicon file; the generated one is JSON under comment lines (valid YAML), which
     the json module reads ten times faster than libyaml."""
-    if path == GENERATED_FILE:
+    if generated:
         body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
         try:
             data = json.loads(body)
@@ -263,17 +263,19 @@ def load_lexicon(
     """
     base = resources.files(DATA_PACKAGE)
     names = ("modality.yaml", "verbs.yaml") + ((GENERATED_FILE,) if generated else ())
-    sources: list[tuple[str, str]] = [(name, (base / name).read_text("utf-8")) for name in names]
+    sources: list[tuple[str, str, bool]] = [
+        (name, (base / name).read_text("utf-8"), name == GENERATED_FILE) for name in names
+    ]
     for extra in extra_files or []:
         try:
-            sources.append((str(extra), Path(extra).read_text("utf-8")))
+            sources.append((str(extra), Path(extra).read_text("utf-8"), False))
         except OSError as exc:
             raise LexiconError(Errors.E002.format(path=extra, line=0, detail=exc)) from exc
     lexicon = Lexicon()
     seen: set[str] = set()
     classes: dict[str, frozenset[str]] = {}  # built-in classes stay visible to user files
-    for path, text in sources:
-        data = _read_data(path, text)
+    for path, text, is_generated in sources:
+        data = _read_data(path, text, generated=is_generated)
         classes_file = data.get("noun_classes_file")
         if classes_file:
             classes_text = (base / classes_file).read_text("utf-8")
@@ -281,7 +283,6 @@ def load_lexicon(
         classes.update(_noun_classes(data.get("noun_classes") or {}, path))
         verb_classes = _noun_classes(data.get("verb_classes") or {}, path)  # this file's own
         _load_settings(lexicon, data)
-        is_generated = path == GENERATED_FILE
         if not is_generated:
             lexicon.disabled_ids |= {str(i) for i in data.get("disable") or []}
             lexicon.disabled_verbs |= _words(data, "disable_verbs")
