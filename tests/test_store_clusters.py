@@ -331,3 +331,109 @@ def test_api_lists_unique_events_with_counts_and_their_mentions(tmp_path):
         ).json()
         assert series["summary"]["events"] == 1 and report["summary"]["events"] == 2
         assert client.get("/api/events", params={"count": "reports"}).status_code == 422
+
+
+# --- acceptance: articles written for these tests, coded by the real pipeline
+
+
+def _articles(*specs):
+    return [Article(id=i, text=text, date=day, url=url) for i, day, url, text in specs]
+
+
+def _export(store, tmp_path):
+    out = tmp_path / "events.jsonl"
+    export_events(store, out, fmt="jsonl")
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+def test_acceptance_one_story_from_three_outlets_is_one_event(tmp_path, pipeline):
+    from realpolitik.store.ingest import ingest_articles
+
+    articles = _articles(
+        (
+            "bbc-1",
+            "2024-05-07",
+            "https://www.bbc.co.uk/news/world-europe-1",
+            "Russian forces shelled the Ukrainian city of Kharkiv on Tuesday, local officials "
+            "said. The mayor said several buildings were damaged.",
+        ),
+        (
+            "reuters-1",
+            "2024-05-08",
+            "https://www.reuters.com/world/europe/kharkiv-2024-05-08/",
+            "Russia bombarded Ukraine's second city Kharkiv, officials reported. Residents "
+            "sheltered in basements overnight.",
+        ),
+        (
+            "smh-1",
+            "2024-05-08",
+            "https://www.smh.com.au/world/europe/kharkiv-20240508.html",
+            "Russian artillery shelled the Ukrainian city of Kharkiv, the regional governor "
+            "said. Emergency crews worked through the night.",
+        ),
+    )
+    with open_store(str(tmp_path / "story.db"), settings=Settings()) as store:
+        ingest_articles(articles, store=store, coder=pipeline)
+        assert store.count("events") == 3
+        records = [
+            r
+            for r in _export(store, tmp_path)
+            if (r["source"]["country"], r["target"]["country"]) == ("RUS", "UKR")
+        ]
+        assert len(records) == 1
+        event = records[0]
+        assert (event["num_mentions"], event["num_sources"], event["num_articles"]) == (3, 3, 3)
+        assert (event["first_seen"], event["last_seen"]) == ("2024-05-07", "2024-05-08")
+        assert event["root"] == "19"
+
+
+def test_acceptance_two_strikes_three_days_apart_are_two_events(tmp_path, pipeline):
+    from realpolitik.store.ingest import ingest_articles
+
+    articles = _articles(
+        (
+            "odesa",
+            "2024-05-20",
+            "https://example.com/odesa",
+            "Russian forces shelled the Ukrainian port of Odesa, officials said. Two "
+            "warehouses burned.",
+        ),
+        (
+            "kharkiv",
+            "2024-05-23",
+            "https://example.com/kharkiv",
+            "Russian artillery shelled the Ukrainian city of Kharkiv, the regional governor "
+            "said. Emergency crews worked through the night.",
+        ),
+    )
+    with open_store(str(tmp_path / "strikes.db"), settings=Settings()) as store:
+        ingest_articles(articles, store=store, coder=pipeline)
+        records = _export(store, tmp_path)
+        assert sorted((r["date"], r["num_mentions"]) for r in records) == [
+            ("2024-05-20", 1),
+            ("2024-05-23", 1),
+        ]
+        assert store.dyad_totals()[0][:3] == ("RUS", "UKR", 2)
+
+
+def test_acceptance_a_lead_that_repeats_the_body_is_one_event(tmp_path, pipeline):
+    from realpolitik.store.ingest import ingest_articles
+
+    articles = _articles(
+        (
+            "trade",
+            "2024-05-07",
+            "https://example.org/trade",
+            "China and Brazil signed a trade agreement in Beijing on Monday. Officials from "
+            "both countries praised the deal. China and Brazil signed a trade agreement, the "
+            "foreign ministry said.",
+        ),
+    )
+    with open_store(str(tmp_path / "lead.db"), settings=Settings()) as store:
+        ingest_articles(articles, store=store, coder=pipeline)
+        assert store.count("events") == 2
+        records = _export(store, tmp_path)
+        assert [(r["num_mentions"], r["num_sources"], r["num_articles"]) for r in records] == [
+            (2, 1, 1)
+        ]
+        assert store.dyad_totals(count="mentions")[0][2] == 2 and store.dyad_totals()[0][2] == 1
