@@ -178,6 +178,20 @@ class KnowledgeBase:
             return code
         return ended[1] + code[3:]
 
+    def expired(self, entry: Entry, day: str | None) -> bool:
+        """Return whether a name of a historic state is, on ``day``, only a historical reference.
+
+        "the Soviet Union" and "Soviet" after 1991-12-26 name no actor ("the former Soviet
+        Union", "Soviet-era tanks"); the state's organs pass to the successor instead (``dated``).
+        """
+        ended = self.historic.get(entry.country or "")
+        return (
+            ended is not None
+            and day is not None
+            and day >= ended[0]
+            and entry.kind in ("country", "demonym", "capital")
+        )
+
     def code_on(self, entry: Entry, day: str | None) -> str | None:
         """Return the code of a non-person entry on ``day``: its dated code, then succession."""
         code = entry.code

@@ -121,11 +121,11 @@ class ActorResolver:
                 continue
             if hit.kind in MODIFIER_KINDS:
                 hit.reading = hyphen_reading(doc, start, end, self.rules)
-                if dropped(hit.reading):
+                if dropped(hit.reading) or self.kb.expired(hit.entry, date):
                     blocked.update(range(start, end))
                     continue
             hits.append(hit)
-        return hits
+        return [h for h in hits if blocked.isdisjoint(range(h.start, h.end))]
 
     def _hit(
         self, doc: Doc, start: int, end: int, key: str, ents: dict, date: str | None
