@@ -132,3 +132,26 @@ def test_topic_words_are_data() -> None:
     words = ArgumentWords.load()
     assert "relation" in words.topic_nouns and "dollar" in words.non_actor_heads
     assert "delegation" in words.delegation_nouns and "spokesman" in words.agent_nouns_for
+
+
+def test_backoff_codes_a_clause_no_pattern_covers(pipeline) -> None:  # noqa: ANN001
+    """A clause with two actors and a verb no pattern covers is coded by the back-off."""
+    if pipeline.coder.backoff is None:
+        pytest.skip("the back-off model package is not installed")
+    assert "lavish" not in pipeline.lexicon.by_verb, "pick a verb no pattern covers"
+    events = pipeline("Peru lavished praise on Chile.", date=DATE)
+    modelled = [e for e in events if e.evidence.rule == "model"]
+    assert [(e.source.country, e.root, e.target.country) for e in modelled] == [
+        ("PER", "05", "CHL")
+    ]
+    assert modelled[0].evidence.pattern.startswith("model: like ")
+    assert 0 < modelled[0].confidence < 1
+
+
+def test_backoff_can_be_switched_off() -> None:
+    import realpolitik
+    from realpolitik.settings import Settings
+
+    nlp = realpolitik.load(Settings(coder_backoff=False))
+    assert nlp.coder.backoff is None
+    assert not [e for e in nlp("Peru lavished praise on Chile.") if e.evidence.rule == "model"]

@@ -10,6 +10,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span
 
 from realpolitik.actors import ActorResolver
+from realpolitik.coder.backoff import Backoff
 from realpolitik.coder.engine import EventCoder, MentionIndex
 from realpolitik.coder.lexicon import load_lexicon
 from realpolitik.coder.places import Gazetteer
@@ -57,6 +58,7 @@ class Pipeline:
             require_actors=self.settings.require_actors,
             code_hypothetical=self.settings.code_hypothetical,
             gazetteer=Gazetteer.load(),
+            backoff=Backoff.load(self.settings) if self.settings.require_actors else None,
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
 

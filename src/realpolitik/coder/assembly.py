@@ -87,12 +87,12 @@ class EventBuilder:
             if confidence < self.min_confidence:
                 continue
             evidence = Evidence(
-                pattern=match.pattern.id,
+                pattern=_pattern_text(match),
                 trigger=" ".join(t.text for t in match.trigger),
                 trigger_span=trigger_span,
                 source_span=_char_span(doc, source),
                 target_span=_char_span(doc, target),
-                rule=match.clause.describe(),
+                rule="model" if match.confidence is not None else match.clause.describe(),
             )
             events.append(
                 Event(
@@ -156,12 +156,21 @@ class EventBuilder:
 
     @staticmethod
     def _confidence(match: Match, source, target) -> float:  # noqa: ANN001
+        actor_conf = min(source.actor.confidence, target.actor.confidence)
+        if match.confidence is not None:  # the back-off's calibrated probability
+            return round(max(0.05, min(0.99, match.confidence * (0.5 + 0.5 * actor_conf))), 3)
         base = 0.6 + 0.05 * min(match.pattern.specificity, 4)
         if match.modality != "asserted":
             base -= 0.05
         base -= 0.04 * min(_embedding(match.clause.predicate), 3)  # main clauses are surer
-        actor_conf = min(source.actor.confidence, target.actor.confidence)
         return round(max(0.05, min(0.99, base * (0.5 + 0.5 * actor_conf))), 3)
+
+
+def _pattern_text(match: Match) -> str:
+    """Return the evidence's pattern: the lexicon id, or the back-off's nearest exemplars."""
+    if match.confidence is None:
+        return match.pattern.id
+    return "model: like " + "; ".join(f"'{n}'" for n in match.neighbours[:3])
 
 
 def _embedding(token: Token) -> int:

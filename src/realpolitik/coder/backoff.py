@@ -391,5 +391,7 @@ def clause_phrase(predicate: Token, source: Token, target: Token) -> str | None:
                 child.dep_ == "prt" and token.i == predicate.i
             ):
                 words[child.i] = child.lemma_.lower()
+            elif token.i == predicate.i and child.dep_ == "dobj":
+                words[child.i] = child.lemma_.lower()  # "X lavish praise on Y": the object too
     ordered = [words[i] for i in sorted(words) if i != source.i]
     return "X " + " ".join(ordered)

@@ -13,10 +13,11 @@ import logging
 
 from spacy.tokens import Span, Token
 
-from realpolitik.coder.arguments import ArgumentFinder, MentionIndex
+from realpolitik.coder.arguments import ArgumentFinder, MentionIndex, actor_key
 from realpolitik.coder.assembly import EventBuilder
+from realpolitik.coder.backoff import Backoff, clause_phrase
 from realpolitik.coder.clauses import Clause, nominal_clause, sentence_clauses, verbal_clause
-from realpolitik.coder.lexicon import Lexicon, Pattern
+from realpolitik.coder.lexicon import DEFAULT_TARGET_PREPS, Lexicon, Pattern
 from realpolitik.coder.matching import Match, PatternMatcher, refuses
 from realpolitik.coder.modality import is_negated, modality, noun_complement_mood
 from realpolitik.coder.places import Gazetteer
@@ -45,9 +46,11 @@ class EventCoder:
         require_actors: bool = True,
         code_hypothetical: bool = False,
         gazetteer: Gazetteer | None = None,
+        backoff: Backoff | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.ontology = ontology
+        self.backoff = backoff
         self.require_actors = require_actors
         self.code_hypothetical = code_hypothetical or not require_actors
         regions = frozenset(a.code for a in ontology.actor_codes(kind="region"))
@@ -169,6 +172,10 @@ class EventCoder:
             matches.append(match)
         contents = self._complements(matches)
         matches = [m for m in matches if m.clause.predicate.i not in contents]
+        if self.backoff is not None and self.require_actors:
+            done = {m.clause.predicate.i for m in matches} | contents | handled_xcomp
+            rest = [c for c in clauses if c.predicate.i not in done]
+            matches += self._modelled_matches(rest, index)
         if not matches:  # a bare statement: "X told Y ...", coded only when nothing else is
             for clause in clauses:
                 match = self.match_clause(clause, index, history, fallback=True)
@@ -186,6 +193,65 @@ class EventCoder:
                 if match is not None:
                     matches.append(match)
         return matches
+
+    def _modelled_matches(self, clauses: list[Clause], index: MentionIndex) -> list[Match]:
+        """Code clauses that hold two actors but no pattern with the back-off classifier."""
+        candidates = []
+        for clause in clauses:
+            if not self._model_may_code(clause):
+                continue
+            sources = self.args.inherit_subjects(clause, index)
+            targets = self.args.side(clause.objects, index) or self.args.side(
+                [t for p in DEFAULT_TARGET_PREPS for t in clause.preps.get(p, [])], index
+            )
+            pairs = [(s, t) for s in sources for t in targets if actor_key(s) != actor_key(t)]
+            if not pairs:
+                continue
+            doc = clause.predicate.doc
+            source, target = pairs[0]
+            phrase = clause_phrase(clause.predicate, doc[source.head], doc[target.head])
+            if phrase:
+                candidates.append((clause, sources, targets, phrase))
+        guesses = self.backoff.classify_many([c[3] for c in candidates]) if candidates else []
+        matches = []
+        for (clause, sources, targets, _), guess in zip(candidates, guesses, strict=True):
+            if guess is not None:
+                match = self._modelled_match(clause, sources, targets, guess)
+                if match is not None:
+                    matches.append(match)
+        return matches
+
+    def _model_may_code(self, clause: Clause) -> bool:
+        """Return True for a verbal clause no pattern codes and no statement verb heads."""
+        lemma = clause.lemma
+        if clause.kind != "verbal" or lemma in self.lexicon.speech_verbs:
+            return False
+        if lemma in self.lexicon.intent_verbs or lemma in LIGHT_PRESENCE_VERBS:
+            return False
+        return self.patterns.match(clause) is None
+
+    def _modelled_match(self, clause: Clause, sources: list, targets: list, guess) -> Match | None:  # noqa: ANN001
+        """Return the back-off's match for a clause, with modality and negation as patterns get."""
+        if guess.inverse:
+            sources, targets = targets, sources
+        pattern = model_pattern(guess.code, clause.lemma)
+        negated = is_negated(clause)
+        mood = modality(clause, self.lexicon)
+        code = self.patterns.code(pattern, clause, negated, mood)
+        if mood == "hypothetical" and not code.startswith("13") and not self.code_hypothetical:
+            return None
+        return Match(
+            clause,
+            pattern,
+            sources,
+            targets,
+            code,
+            negated,
+            mood,
+            [clause.predicate],
+            confidence=guess.confidence,
+            neighbours=guess.neighbours,
+        )
 
     def _complements(self, matches: list[Match]) -> set[int]:
         """Return the verbs that are the content of a matched demand, accusation or appeal
@@ -254,3 +320,20 @@ class EventCoder:
                     events.append(event)
         return events
 
+
+
+def model_pattern(code: str, lemma: str) -> Pattern:
+    """Return the stand-in pattern of a back-off guess (its evidence says "model")."""
+    return Pattern(
+        id="model",
+        code=code,
+        verbs=frozenset({lemma}),
+        nouns=frozenset(),
+        objects=frozenset(),
+        prep=(),
+        particle=frozenset(),
+        xcomp=frozenset(),
+        negated_code=None,
+        modality=None,
+        source_file="model",
+    )

@@ -29,6 +29,8 @@ class Match:
     negated: bool
     modality: str
     trigger: list[Token] = field(default_factory=list)
+    confidence: float | None = None  # set by the back-off model: its calibrated probability
+    neighbours: tuple[str, ...] = ()  # the back-off's nearest exemplar phrases
 
 
 # Roots of attacks: announcing one ("plans to strike") is a threat, unlike announcing a
