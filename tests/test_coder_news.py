@@ -58,6 +58,10 @@ CODED = [
     ("Brazil was angered by the decision of Argentina.", ("BRA", "11", "ARG")),
     # event nouns, mutual events and listed parties
     ("Poland and Belarus exchanged fire along the border on Tuesday.", ("POL", "19", "BLR")),
+    (
+        "Armenia shelled Azerbaijan on Monday. Both countries put their militaries on high alert.",
+        ("ARM", "15", "AZE"),
+    ),
     ("Mexico condemned the invasion of Panama by the United States.", ("MEX", "11", "USA")),
     ("Talks between Ottawa and Paris resumed on Monday.", ("CAN", "04", "FRA")),
     (
@@ -107,6 +111,8 @@ NOT_CODED = [
     # wanting to act oneself is no demand; cutting a deficit is not cutting trade
     ("Russia wants to improve relations with France.", ("RUS", "10", "FRA")),
     ("Italy pressed for a way of cutting its trade deficit with Egypt.", ("ITA", "16", "EGY")),
+    # what an attitude word is against is no party ("anti-Seoul leaflets")
+    ("Japan seized anti-Seoul leaflets from a Chinese trawler.", ("JPN", "17", "KOR")),
     # a region is a place, never a party
     ("Germany sent frigates to patrol the Persian Gulf.", ("DEU", "15", "Persian Gulf")),
     # a recipient's modifier is not the thing given

@@ -171,7 +171,7 @@ class Pipeline:
     def may_hold_event(self, sent: Span, index: MentionIndex, history: list | None = None) -> bool:
         """Cheap pre-filter: an event needs two different actors in its sentence, or one actor
         and an earlier event its reaction may refer to."""
-        keys = {m.actor.key for m in index.in_span(sent)}
+        keys = index.keys_in(sent)
         return len(keys) >= 2 or (len(keys) == 1 and bool(history))
 
     def pipe(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import yaml
@@ -39,6 +39,8 @@ FOLLOWED_PREPS = frozenset(
 # side: "the fear of aggression from the United States", "an agreement between X and Y".
 ACT_PREPS = frozenset({"from", "between"})
 WORDS_FILE = "arguments.yaml"
+PAIR = "pair"  # a mention of two actors at once ("both countries", "the two sides")
+ATTITUDE = "attitude"  # an actor an adjective is for or against ("anti-Pyongyang")
 DEFINITE = frozenset({"the", "this", "these", "those", "such", "that"})
 EARLIER_ACT_TOKENS = 120  # how far back a definite "the strikes" looks for its first naming
 
@@ -87,6 +89,15 @@ class MentionIndex:
             return None
         return mention
 
+    def keys_in(self, span: Span) -> set:
+        """Return the keys of the actors a span names, both members of "both countries" too."""
+        keys = {m.actor.key for m in self.in_span(span)}
+        for i in range(span.start, span.end):
+            mention = self.by_token.get(i)
+            if mention is not None and mention.kind == PAIR:
+                keys |= {member.key for member in mention.members}
+        return keys
+
     def in_span(self, span: Span) -> list:
         seen: dict[int, object] = {}
         for i in range(span.start, span.end):
@@ -131,6 +142,9 @@ class ArgumentFinder:
     ) -> list:
         """Return the actor mentions a noun phrase head stands for (``places``: a city counts as
         its country, for the destinations of visits and movements)."""
+        pair = index.by_token.get(token.i)
+        if pair is not None and pair.kind == PAIR and pair.members:  # "both countries"
+            return [replace(pair, actor=member, members=()) for member in pair.members]
         mention = self._at(token, index, places=places)
         if mention is not None:
             return [mention, *self._coordinated_modifiers(token, mention, index)]
@@ -167,6 +181,8 @@ class ArgumentFinder:
     def _at(self, token: Token, index: MentionIndex, *, places: bool = False):  # noqa: ANN202
         """Return the actor mention at a token; a region ("the Persian Gulf") only as a place."""
         mention = index.at(token, places=places)
+        if mention is not None and mention.kind == ATTITUDE:
+            return None  # "anti-Pyongyang propaganda": Pyongyang is what it opposes, no party
         if mention is None or places:
             return mention
         regional = mention.actor.country is None and mention.actor.code in self.regions

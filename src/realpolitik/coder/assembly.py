@@ -47,7 +47,9 @@ class EventBuilder:
                 if actor_key(source) != actor_key(target):
                     pairs.append((source, target))
         reciprocal = (
-            match.clause.kind == "nominal" or match.clause.lemma in self.lexicon.reciprocal_verbs
+            match.clause.kind == "nominal"
+            or match.clause.lemma in self.lexicon.reciprocal_verbs
+            or all(s.kind == "pair" for s in match.sources)  # "both countries put ... on alert"
         )
         if not pairs and not match.targets and len(match.sources) > 1 and reciprocal:
             first = match.sources[0]  # "Xi and Biden met": reciprocal subjects
