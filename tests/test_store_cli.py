@@ -258,7 +258,7 @@ def test_store_python_api_open(db):
         assert graph.has_edge("RUS", "CHN") and graph.edges["RUS", "CHN"]["goldstein_mean"] > 0
         assert handle.blocs().bloc_of("RUS") == handle.blocs().bloc_of("CHN")
         assert handle.dyads(limit=2)["volume"].tolist() == [25, 24]
-        assert handle.stats()["events"] == 64
+        assert handle.stats()["events"] == 64 and handle.stats()["unique_events"] == 61
         assert "cli.db" in repr(handle)
 
 

@@ -422,8 +422,9 @@ class Store:
     # --- reading
 
     def count(self, table: str) -> int:
-        """Return the number of rows in ``table`` (articles, events or dyad_<grain>)."""
-        if table not in {"articles", "events", *(f"dyad_{g}" for g in GRAINS)}:
+        """Return the number of rows in ``table`` (articles, events (mentions),
+        event_clusters (unique events) or dyad_<grain>)."""
+        if table not in {"articles", "events", "event_clusters", *(f"dyad_{g}" for g in GRAINS)}:
             raise ValueError(f"unknown table {table!r}")
         return int(self.backend.query(f"SELECT COUNT(*) FROM {table}")[0][0])
 
@@ -434,6 +435,7 @@ class Store:
             "database": self.label,
             "articles": self.count("articles"),
             "events": self.count("events"),
+            "unique_events": self.count("event_clusters"),
             "dyads": self._dyad_count(),
             "first_day": first,
             "last_day": last,
