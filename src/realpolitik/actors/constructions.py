@@ -6,8 +6,8 @@
 - Hyphen compounds of two countries are a reciprocal pair (kind ``pair``): "U.S.-Japan talks"
   when the tokenizer keeps them as one word, "Sino-Soviet ties" with a combining form.
 - Non-actor heads: a country word whose head noun is a currency ("US dollars"), a language
-  ("Chinese speakers") or a flag ("the Panamanian flag") is no actor, nor is a language after a
-  preposition ("broadcast in Arabic").
+  ("Chinese speakers") or a ship's flag ("sailed under the Panamanian flag") is no actor, nor is
+  a language after a preposition ("broadcast in Arabic").
 The words come from data/lexicon.yaml (``Rules``); this module holds only the grammar.
 """
 
