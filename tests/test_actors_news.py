@@ -49,6 +49,13 @@ def test_actors_news_capital_after_locative_preposition_stays_a_place() -> None:
     assert found["Athens"] == ("city", "GRC", "GRC")
 
 
+def test_actors_news_dateline_is_a_place_but_a_headline_is_not() -> None:
+    found = mentions("OTTAWA, Canada (AP) -- Officials met. PERU PROTESTS OVER FISHING.")
+    kinds = {m[0]: m[1] for m in found}
+    assert kinds["OTTAWA"] == "city" and kinds["Canada"] == "city"
+    assert kinds["PERU"] == "country"
+
+
 # --- hyphen words ----------------------------------------------------------------------------
 def test_actors_news_anti_and_pro_make_an_attitude_with_its_stance() -> None:
     m, _ = find("Students burned anti-Tokyo banners outside the consulate.", "Tokyo")
@@ -155,6 +162,11 @@ def test_actors_news_both_nations_is_a_pair_of_the_last_two_countries() -> None:
 def test_actors_news_the_two_governments_adds_the_role() -> None:
     m, _ = find("Ghana and Togo met. The two governments agreed on a border.", "two governments")
     assert [a.code for a in m.members] == ["GHAGOV", "TGOGOV"]
+
+
+def test_actors_news_country_pair_takes_the_states_of_its_members() -> None:
+    m, _ = find("Boeing and Beijing clashed. Both countries traded blame.", "Both countries")
+    assert [a.code for a in m.members] == ["USA", "CHN"]
 
 
 def test_actors_news_pair_needs_two_distinct_actors() -> None:

@@ -11,7 +11,7 @@ import logging
 
 from spacy.tokens import Doc
 
-from realpolitik.actors.constructions import PLACE, STANCE
+from realpolitik.actors.constructions import PLACE, STANCE, dateline
 from realpolitik.actors.hits import Hit
 from realpolitik.actors.kb import KnowledgeBase
 from realpolitik.actors.lexicon import Rules
@@ -144,6 +144,8 @@ class Composer:
             )
             if place and not agents and self.locative(doc, start, end):
                 kind = "city"
+            elif kind in ("capital", "city", "country") and dateline(doc, start, end, self.rules):
+                kind = "city"  # "BERLIN --", "HANOI, Vietnam --"
         else:
             role = agents[0].entry.role if agents else None
             actor = Actor(text=text, name=text, code=None, role=role, confidence=0.0)
@@ -250,6 +252,8 @@ class Composer:
         preposition only after an actor preposition ("talks with Ottawa", not "flew to Berlin").
         """
         if hit.reading is not None or self.locative(doc, hit.start, hit.end):
+            return False
+        if dateline(doc, hit.start, hit.end, self.rules):
             return False
         token = doc[hit.start : hit.end].root
         while token.dep_ == "conj" and token.head.i != token.i:

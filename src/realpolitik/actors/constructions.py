@@ -56,6 +56,20 @@ def hyphen_reading(doc: Doc, start: int, end: int, rules: Rules) -> Reading | No
     return None
 
 
+def dateline(doc: Doc, start: int, end: int, rules: Rules) -> bool:
+    """Return whether a place name is a dateline: in capitals opening a sentence ("BERLIN --"),
+    or the country after one ("HANOI, Vietnam --").
+    """
+    after_one = start >= 2 and doc[start - 1].text == "," and end < len(doc)
+    if after_one and doc[end].is_punct and dateline(doc, start - 2, start - 1, rules):
+        return True
+    text = doc[start:end].text
+    opens = start == 0 or bool(doc[start].is_sent_start)
+    if len(text) <= 2 or not text.isupper() or not opens or end >= len(doc):
+        return False
+    return doc[end].text in rules.dateline_marks  # not a headline ("CHINA WARNS ...")
+
+
 def dropped(reading: Reading | None) -> bool:
     """Return whether a hyphen reading makes the name no actor at all."""
     return reading is not None and reading.how in DROPPED

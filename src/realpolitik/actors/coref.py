@@ -114,9 +114,26 @@ def _pair_mention(
     """Return a ``pair`` mention: no actor of its own, its two members in order of mention."""
     text = doc[m.start : m.end].text
     conf = settings.actor_confidence_coref
-    members = tuple(_copy(prior[i].actor, text, conf, info.get("role")) for i in pair)
+    members = tuple(
+        _state(a, text, conf, info.get("role"))
+        if info.get("states") and a.country
+        else _copy(a, text, conf, info.get("role"))
+        for a in (prior[i].actor for i in pair)
+    )
     actor = Actor(text=text, name=None, code=None, confidence=min(a.confidence for a in members))
     return replace(m, actor=actor, kind="pair", members=members, antecedents=pair)
+
+
+def _state(actor: Actor, text: str, confidence: float, role: str | None) -> Actor:
+    """Return the state an actor belongs to ("both countries" after "Boeing": USA, not USABUS)."""
+    return Actor(
+        text=text,
+        name=actor.name,
+        code=actor.country + (role or ""),
+        country=actor.country,
+        role=role,
+        confidence=round(min(actor.confidence, confidence), 3),
+    )
 
 
 def _country_actor(

@@ -87,6 +87,7 @@ class Rules:
     language_preps: frozenset[str]
     flag_governors: frozenset[str]
     combining_forms: dict[str, str]
+    dateline_marks: frozenset[str]
     argument_deps: frozenset[str]
     argument_preps: frozenset[str]
 
@@ -114,6 +115,7 @@ class Rules:
             non_actor_heads=heads,
             language_preps=_words(data, "language_prepositions"),
             flag_governors=_words(data, "flag_governors"),
+            dateline_marks=frozenset(data.get("dateline_marks") or []),
             combining_forms={
                 str(k).lower(): str(v) for k, v in (data.get("combining_forms") or {}).items()
             },
