@@ -16,10 +16,8 @@ from realpolitik.store.clusters import (
     CLUSTER_COLUMNS,
     MENTION_FIELDS,
     Mention,
-    cluster_row,
-    link_span,
+    link_group,
     singleton_row,
-    spans,
 )
 from realpolitik.store.outlets import outlet
 from realpolitik.store.rows import EVENT_AGG_COLUMNS, GRAINS, valid_day
@@ -75,15 +73,9 @@ def relink_all(backend: Backend, *, window: int) -> None:
         "ORDER BY source_key, target_key, root, day, event_id"
     )
     for group, rows in groupby((Mention(*r) for r in ordered), key=lambda m: m.group):
-        by_day: dict[int, list[Mention]] = {}
-        for m in rows:
-            by_day.setdefault(m.ordinal, []).append(m)
-        for span in spans(by_day, window):
-            members = [m for d in span for m in by_day[d]]
-            first = members[0].day
-            for cid, place, part in link_span(group, first, members):
-                clusters.append(cluster_row(cid, first, group, place, part, counted=True))
-                links += [(cid, first, m.day, m.event_id) for m in part]
+        for row, part in link_group(group, rows, window):
+            clusters.append(row)
+            links += [(row[0], row[1], m.day, m.event_id) for m in part]
         flush()
     flush(force=True)
     rebuild_event_view(backend)

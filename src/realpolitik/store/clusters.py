@@ -256,6 +256,24 @@ def link_span(
     ]
 
 
+def link_group(
+    group: Group, mentions: Iterable[Mention], window: int
+) -> list[tuple[tuple[Any, ...], list[Mention]]]:
+    """Link every counted mention of one group from scratch; return each event's row
+    (CLUSTER_COLUMNS) with its mentions. The store's backfill and the Spark job use this;
+    a store write reaches the same events incrementally (``linking.py``)."""
+    by_day: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_day.setdefault(m.ordinal, []).append(m)
+    out: list[tuple[tuple[Any, ...], list[Mention]]] = []
+    for span in spans(by_day, window):
+        members = [m for d in span for m in by_day[d]]
+        first = iso_day(span[0])
+        for cid, place, part in link_span(group, first, members):
+            out.append((cluster_row(cid, first, group, place, part, counted=True), part))
+    return out
+
+
 def singleton_row(m: Mention) -> tuple[Any, ...]:
     """Return the event row of a mention that is not linked (it is its own event)."""
     return cluster_row(m.event_id, m.day, m.group, m.place or "", [m], counted=False)
