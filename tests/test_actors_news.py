@@ -221,6 +221,11 @@ def test_actors_news_named_armed_groups() -> None:
     assert m.actor.country == "IRQ"
 
 
+def test_actors_news_curated_agency_beats_a_converted_namesake() -> None:
+    assert by_text("The EPA issued new rules.", date="2019-05-01")["EPA"][1] == "USAGOV"
+    assert by_text("NASA delayed the launch.", date="2019-05-01")["NASA"][1] == "USAGOV"
+
+
 def test_actors_news_kgb_by_date() -> None:
     assert find("The KGB arrested him.", "KGB", date="1984-02-01")[0].actor.code == "SUNSPY"
     assert find("The KGB arrested him.", "KGB", date="2010-02-01")[0].actor.code == "BLRSPY"

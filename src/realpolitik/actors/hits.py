@@ -128,7 +128,10 @@ def entity_index(doc: Doc) -> dict[int, tuple[int, int, str]]:
 
 
 def choose(entries: list[Entry], ent: tuple[int, int, str] | None, date: str | None) -> Entry:
-    """Pick one entry for an ambiguous alias: the parser's entity type, then dates, then kind."""
+    """Pick one entry for an ambiguous alias: the parser's entity type, then dates, then a
+    curated entry over a converted Phoenix one ("EPA": the US agency, not a 1990s rebel group),
+    then kind.
+    """
     if len(entries) == 1:
         return entries[0]
     label = ent[2] if ent else ""
@@ -136,6 +139,6 @@ def choose(entries: list[Entry], ent: tuple[int, int, str] | None, date: str | N
     def score(e: Entry) -> tuple:
         ner = (label == "PERSON") == (e.kind == "person")
         _, valid = e.role_on(date)
-        return (not ner, not valid, KIND_ORDER.get(e.kind, 9))
+        return (not ner, not valid, e.source.startswith("phoenix"), KIND_ORDER.get(e.kind, 9))
 
     return min(entries, key=score)
