@@ -41,13 +41,13 @@ class Linker:
 
 
 def resolve_references(
-    doc: Doc, mentions: list[Mention], resolver: Linker, refs: dict[int, dict]
+    doc: Doc, mentions: list[Mention], linker: Linker, refs: dict[int, dict]
 ) -> list[Mention]:
     """Fill the actor and antecedent of each pronoun and role noun; drop those left unresolved.
 
     refs: the lexicon item (lexicon.yaml pronouns / role_nouns) of each reference, by start
     """
-    settings = resolver.settings
+    settings = linker.settings
     out: list[Mention] = []
     sent_of = _sentence_index(doc, mentions)
     for m in mentions:
@@ -55,7 +55,7 @@ def resolve_references(
             out.append(m)
             continue
         info = refs.get(m.start)
-        if info is None or _expletive(doc, m, resolver):
+        if info is None or _expletive(doc, m, linker):
             continue
         window = min(
             info.get("window", settings.actor_coref_sentences), settings.actor_coref_sentences
@@ -65,14 +65,14 @@ def resolve_references(
             if pair is not None:
                 out.append(_pair_mention(doc, m, out, pair, info, settings))
             continue
-        index = _antecedent(doc, m, out, info, sent_of, window, resolver)
+        index = _antecedent(doc, m, out, info, sent_of, window, linker)
         if index is None:
             continue
         root = _root(out, out[index])
         text = doc[m.start : m.end].text
         meant = (info.get("of") or {}).get(out[index].actor.country or "")
         if meant and meant != out[index].actor.country:
-            actor = _country_actor(resolver.kb, meant, text, settings, info.get("role"))
+            actor = _country_actor(linker.kb, meant, text, settings, info.get("role"))
             out.append(replace(m, actor=actor, antecedent=index))
             continue
         actor = _copy(out[index].actor, text, settings.actor_confidence_coref, info.get("role"))
@@ -166,7 +166,7 @@ def _antecedent(
     info: dict,
     sent_of: dict[int, int],
     window: int,
-    resolver: Linker,
+    linker: Linker,
 ) -> int | None:
     """Return the index into ``prior`` of the best antecedent for ``m``, or None."""
     if info.get("number") == "pl" and m.kind == "role_noun":
@@ -185,7 +185,7 @@ def _antecedent(
         distance = here - sent_of.get(cand.start, 0)
         if distance > window:
             break
-        if not _agrees(doc, m, cand, _root(prior, cand), info, resolver):
+        if not _agrees(doc, m, cand, _root(prior, cand), info, linker):
             continue
         if (_root(prior, cand).entry or id(cand)) in barred:
             continue
@@ -207,7 +207,7 @@ def _same_sentence(prior: list[Mention], m: Mention, sent_of: dict[int, int]) ->
     return out
 
 
-def _expletive(doc: Doc, m: Mention, resolver: Linker) -> bool:
+def _expletive(doc: Doc, m: Mention, linker: Linker) -> bool:
     """Return whether a pronoun "it" is a dummy subject ("it is likely that", "it seems")."""
     token = doc[m.head]
     if token.lower_ != "it":
@@ -217,7 +217,7 @@ def _expletive(doc: Doc, m: Mention, resolver: Linker) -> bool:
     verb = token.head
     return (
         token.dep_ in SUBJECT_DEPS
-        and verb.lemma_ in resolver.rules.expletive_heads
+        and verb.lemma_ in linker.rules.expletive_heads
         and any(c.dep_ in CLAUSE_DEPS for c in verb.children)
     )
 
@@ -231,17 +231,15 @@ def _root(prior: list[Mention], m: Mention) -> Mention:
     return m
 
 
-def _agrees(
-    doc: Doc, m: Mention, cand: Mention, root: Mention, info: dict, resolver: Linker
-) -> bool:
+def _agrees(doc: Doc, m: Mention, cand: Mention, root: Mention, info: dict, linker: Linker) -> bool:
     kind = root.kind
     if m.kind == "role_noun":
-        return _role_noun_fits(root, kind, info, resolver)
+        return _role_noun_fits(root, kind, info, linker)
     gender, number = info.get("gender"), info.get("number")
     if gender in ("m", "f"):
         if kind != "person":
             return False
-        entry = resolver.kb.entries.get(root.entry or "")
+        entry = linker.kb.entries.get(root.entry or "")
         g = entry.gender if entry is not None else ""
         return not g or g == gender
     if number == "pl":
@@ -251,7 +249,7 @@ def _agrees(
     )
 
 
-def _role_noun_fits(cand: Mention, kind: str, info: dict, resolver: Linker) -> bool:
+def _role_noun_fits(cand: Mention, kind: str, info: dict, linker: Linker) -> bool:
     if kind not in info.get("kinds", ()) or cand.kind in NOT_PAIR_KINDS:
         return False
     meant = info.get("of") or {}
@@ -261,12 +259,12 @@ def _role_noun_fits(cand: Mention, kind: str, info: dict, resolver: Linker) -> b
     if meant and not tag:
         return False
     if tag:
-        country = resolver.kb.countries.get(cand.actor.country or "")
+        country = linker.kb.countries.get(cand.actor.country or "")
         if country is None or tag not in country.tags:
             return False
     titles = info.get("title")
     if titles:
-        entry = resolver.kb.entries.get(cand.entry or "")
+        entry = linker.kb.entries.get(cand.entry or "")
         if entry is None:
             return False
         words = " ".join(r.title.lower() for r in entry.roles)
