@@ -287,6 +287,7 @@ class Backoff:
         self.model = model
         self.bank = bank
         self.vectors = vectors
+        self._vectors_t = np.ascontiguousarray(vectors.T)
         self.members = class_members(bank)
         self.labels = np.array([model.classes.index(e.root) for e in bank])
         self.calibration = calibration
@@ -324,7 +325,7 @@ class Backoff:
         if not phrases:
             return []
         vectors = self.encoder.encode(phrases)
-        similarities = vectors @ self.vectors.T
+        similarities = vectors @ self._vectors_t
         cal = self.calibration
         shares = neighbour_shares(
             similarities,
