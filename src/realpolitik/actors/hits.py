@@ -35,7 +35,13 @@ KIND_ORDER = {
 
 @dataclass(slots=True)
 class Hit:
-    """A matched span with the knowledge-base entry (or lexicon item) chosen for it."""
+    """A matched span with the knowledge-base entry (or lexicon item) chosen for it.
+
+    info: the lexicon item of a pronoun or role noun
+    short: a person matched by one word (a surname)
+    others: the other entries the alias may stand for
+    reading: what a hyphen word makes of the name ("anti-Tokyo", "London-based")
+    """
 
     start: int
     end: int
