@@ -113,6 +113,8 @@ NOT_CODED = [
     ("Italy pressed for a way of cutting its trade deficit with Egypt.", ("ITA", "16", "EGY")),
     # what an attitude word is against is no party ("anti-Seoul leaflets")
     ("Japan seized anti-Seoul leaflets from a Chinese trawler.", ("JPN", "17", "KOR")),
+    # sports results are not fights
+    ("In the football World Cup, Brazil defeated Serbia 2-0.", ("BRA", "19", "SRB")),
     # a region is a place, never a party
     ("Germany sent frigates to patrol the Persian Gulf.", ("DEU", "15", "Persian Gulf")),
     # a recipient's modifier is not the thing given

@@ -62,6 +62,7 @@ class ArgumentWords:
     delegation_nouns: frozenset[str] = frozenset()
     measure_heads: frozenset[str] = frozenset()
     object_control_verbs: frozenset[str] = frozenset()
+    sports_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> ArgumentWords:

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 __all__ = ["EventCoder", "Match", "MentionIndex"]
 
 LIGHT_PRESENCE_VERBS = frozenset({"be", "stay", "remain"})
+# Roots that sports reports borrow ("defeated", "crushed", "beat"): no force between the teams.
+SPORT_BLIND_ROOTS = frozenset({"15", "17", "18", "19", "20"})
 # Prepositions whose gerund is what an accusation or demand is about ("accused X of funding",
 # "blamed X for attacking"), unlike adjuncts that report acts ("in mediating", "by sending").
 CONTENT_PREPS = frozenset({"of", "for", "over", "about", "against", "on", "from"})
@@ -127,6 +129,11 @@ class EventCoder:
         if pattern.objects:
             trigger += [t for t in clause.objects if t.lemma_.lower() in pattern.objects]
         return Match(clause, pattern, sources, targets, code, negated, mood, sorted(trigger))
+
+    def _sporting(self, sent: Span) -> bool:
+        """Return True for a sentence about a sports competition between national teams."""
+        words = self.args.words.sports_words
+        return any(t.lower_ in words or t.lemma_.lower() in words for t in sent)
 
     def _pairs_actors(self, match: Match) -> bool:
         """Return True when a match has a source and a different target (always, when actors
@@ -311,6 +318,8 @@ class EventCoder:
         events: list[Event] = []
         seen: set[str] = set()
         matches = self.sentence_matches(sent, index, history)
+        if self._sporting(sent):  # "Sweden defeated South Korea 1-0": a game, not a fight
+            matches = [m for m in matches if m.code[:2] not in SPORT_BLIND_ROOTS]
         if history is not None:
             history.extend(m for m in matches if m.sources)
         for match in matches:
@@ -319,7 +328,6 @@ class EventCoder:
                     seen.add(event.event_id)
                     events.append(event)
         return events
-
 
 
 def model_pattern(code: str, lemma: str) -> Pattern:
