@@ -98,6 +98,51 @@ def test_spark_loads_the_pipeline_once_per_worker(wikinews_job: dict) -> None:
     assert 1 <= wikinews_job["pipeline_loads"] <= 2
 
 
+def test_spark_unique_events_equal_the_store_linking(
+    spark, wikinews_job: dict, tmp_path: Path
+) -> None:
+    """The job links the mentions it coded into the events a store write gives them, in any
+    batching: the same rows of event_clusters and the same link for every mention."""
+    import random
+
+    from realpolitik.models import Article
+    from realpolitik.settings import Settings
+    from realpolitik.store import open_store
+    from realpolitik.store.clusters import CLUSTER_COLUMNS
+
+    def plain(row) -> tuple:
+        return tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+
+    base = wikinews_job["output"]
+    got = {
+        plain(r[c] for c in CLUSTER_COLUMNS)
+        for r in spark.read.parquet(f"{base}/event_clusters").collect()
+    }
+    links = {
+        (r.event_id, r.cluster_id) for r in spark.read.parquet(f"{base}/mention_links").collect()
+    }
+    events: dict[str, list] = {}
+    for row in spark.read.parquet(f"{base}/events").collect():
+        event = event_from_row(row.asDict(recursive=True))
+        events.setdefault(event.doc_id, []).append(event)
+    pairs = [
+        (Article(id=a.id, text=a.id, url=a.url, source=a.file, date=a.date), events[a.id])
+        for a in spark.read.parquet(f"{base}/articles").collect()
+        if a.id in events
+    ]
+    random.Random(3).shuffle(pairs)
+    with open_store(str(tmp_path / "local.db"), settings=Settings()) as store:
+        for i in range(0, len(pairs), 17):
+            store.write(pairs[i : i + 17], coder_version="spark")
+        cols = ", ".join(CLUSTER_COLUMNS)
+        expected = {plain(r) for r in store.backend.query(f"SELECT {cols} FROM event_clusters")}
+        local_links = set(store.backend.query("SELECT event_id, cluster_id FROM events"))
+    assert got == expected and len(got) == wikinews_job["unique_events"]
+    assert links == local_links
+    counted = [r for r in got if r[-1]]
+    assert any(r[CLUSTER_COLUMNS.index("num_mentions")] > 1 for r in counted)
+
+
 def test_spark_tables_are_consistent(spark, wikinews_job: dict) -> None:
     base = wikinews_job["output"]
     assert json.loads(Path(base, "summary.json").read_text()) == {

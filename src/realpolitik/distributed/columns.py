@@ -25,7 +25,8 @@ from pyspark.sql.types import (
 )
 
 from realpolitik.models import Actor, Article, Event
-from realpolitik.store.rows import event_day, in_aggregate
+from realpolitik.store.outlets import outlet
+from realpolitik.store.rows import event_day, in_aggregate, valid_day
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +82,11 @@ EVENT = _fields(
     ("source_key", StringType()),
     ("target_key", StringType()),
     ("in_aggregate", BooleanType()),
+    ("outlet", StringType()),
+    ("seen", StringType()),
 )
 #: Columns of the events table that are not fields of the Event record.
-DERIVED = ("day", "source_key", "target_key", "in_aggregate")
+DERIVED = ("day", "source_key", "target_key", "in_aggregate", "outlet", "seen")
 DROPPED = ArrayType(
     _fields(("line", IntegerType()), ("reason", StringType()), ("text", StringType()))
 )
@@ -105,6 +108,27 @@ ARTICLE = _fields(
     ("coder_version", StringType()),
     ("events", ArrayType(EVENT)),
 )
+CLUSTER = _fields(
+    *(
+        (name, kind)
+        for name, kind in zip(
+            (
+                "cluster_id", "day", "source_key", "target_key", "root", "place", "cameo",
+                "quad_class", "goldstein", "source_code", "target_code", "best_day", "best_id",
+                "num_mentions", "num_sources", "num_articles", "first_seen", "last_seen",
+                "confidence", "in_aggregate",
+            ),
+            (*[StringType()] * 7, LongType(), DoubleType(), *[StringType()] * 4,
+             *[LongType()] * 3, StringType(), StringType(), DoubleType(), LongType()),
+            strict=True,
+        )
+    )
+)  # fmt: skip
+"""A unique event: ``store.clusters.CLUSTER_COLUMNS``."""
+LINK = _fields(
+    ("event_id", StringType()), ("cluster_id", StringType()), ("cluster_day", StringType())
+)
+"""Each mention's unique event."""
 WARNING = _fields(
     ("file", IntegerType()),
     ("record", IntegerType()),
@@ -144,6 +168,7 @@ def event_row(event: Event, article: Article) -> tuple[Any, ...]:
         (ev.pattern, ev.trigger, _span(ev.trigger_span), _span(ev.source_span),
          _span(ev.target_span), ev.rule),
         day, event.source.key, event.target.key, in_aggregate(event, day),
+        outlet(article), valid_day(article.date),
     )  # fmt: skip
 
 

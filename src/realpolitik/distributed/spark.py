@@ -7,7 +7,9 @@ Stages (each a Spark job on the executors, except the duplicate replay on the dr
 3. stream the texts in read order through the ingest Deduper on the driver (duplicates.py);
 4. code each partition with the worker's Pipeline (worker.py) and write, under OUTPUT:
    ``events/`` (Parquet, partitioned by ``day``), ``articles/`` (per-article stats),
-   ``warnings/``, ``dyad_day/`` (dyad-day aggregates) and ``summary.json``.
+   ``warnings/``, ``dyad_day/`` (dyad-day aggregates), ``event_clusters/`` (unique events,
+   linked by the store's rule: ``store/clusters.py``), ``mention_links/`` (each event's
+   unique event) and ``summary.json``.
 
 Run it with ``realpolitik spark INPUT... OUTPUT`` (wraps spark-submit), or call ``run_job``
 with a SparkSession of your own. As a script (what spark-submit runs) see ``main``.
@@ -43,7 +45,25 @@ from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-TABLES = ("events", "articles", "warnings", "dyad_day")
+TABLES = ("events", "articles", "warnings", "dyad_day", "event_clusters", "mention_links")
+_MENTION_SELECT = (
+    "event_id",
+    "doc_id AS article_id",
+    "day",
+    "source_key",
+    "target_key",
+    "root",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "source.code AS source_code",
+    "target.code AS target_code",
+    "location.country AS location_country",
+    "confidence",
+    "outlet",
+    "seen",
+)
+"""The events-table columns that make a ``clusters.Mention``, in its order."""
 SUMMARY = "summary.json"
 
 
@@ -111,7 +131,7 @@ def run_job(
                                partitions=options.partitions)  # fmt: skip
     coded.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        summary = _write_tables(spark, read, coded, output)
+        summary = _write_tables(spark, read, coded, output, window=settings.cluster_window_days)
     finally:
         coded.unpersist()
         read.unpersist()
@@ -218,8 +238,13 @@ def dyad_day(events: DataFrame) -> DataFrame:
     )
 
 
-def _write_tables(spark: SparkSession, read: RDD, coded: DataFrame, output: str) -> dict[str, Any]:
-    """Write the four tables under ``output`` and return the summary figures."""
+def _write_tables(
+    spark: SparkSession, read: RDD, coded: DataFrame, output: str, *, window: int
+) -> dict[str, Any]:
+    """Write the tables under ``output`` and return the summary figures.
+
+    window: ``cluster_window_days`` of the unique-event rule
+    """
     base = output.rstrip("/")
     events = coded.select(F.explode("events").alias("e")).select("e.*")
     coded.drop("events").write.mode("overwrite").parquet(f"{base}/articles")
@@ -228,7 +253,45 @@ def _write_tables(spark: SparkSession, read: RDD, coded: DataFrame, output: str)
     warnings.write.mode("overwrite").parquet(f"{base}/warnings")
     dyads = dyad_day(spark.read.schema(columns.EVENT).parquet(f"{base}/events"))
     dyads.write.mode("overwrite").parquet(f"{base}/dyad_day")
+    clusters, links = unique_events(
+        spark, spark.read.schema(columns.EVENT).parquet(f"{base}/events"), window=window
+    )
+    clusters.write.mode("overwrite").parquet(f"{base}/event_clusters")
+    links.write.mode("overwrite").parquet(f"{base}/mention_links")
     return _summary(spark, base)
+
+
+def unique_events(
+    spark: SparkSession, events: DataFrame, *, window: int
+) -> tuple[DataFrame, DataFrame]:
+    """Return the unique events of an events table (``event_clusters`` rows) and each
+    mention's link (event_id, cluster_id, cluster_day), by the store's rule: every group
+    (source key, target key, root) is linked from scratch on one executor."""
+    from realpolitik.store.clusters import Mention, link_group, singleton_row
+
+    def linked(item: tuple[Any, Any]) -> list[tuple[Any, ...]]:
+        return link_group(item[0], [Mention(*m) for m in item[1]], window)
+
+    counted = (
+        events.where(F.col("in_aggregate"))
+        .selectExpr(*_MENTION_SELECT)
+        .rdd.map(lambda r: ((r[3] or "", r[4] or "", r[5]), tuple(r)))
+        .groupByKey()
+        .flatMap(linked)
+    )
+    alone = (
+        events.where(~F.col("in_aggregate"))
+        .selectExpr(*_MENTION_SELECT)
+        .rdd.map(lambda r: Mention(*r))
+    )
+    rows = counted.map(lambda x: x[0]).union(alone.map(singleton_row))
+    links = counted.flatMap(lambda x: [(m.event_id, x[0][0], x[0][1]) for m in x[1]]).union(
+        alone.map(lambda m: (m.event_id, m.event_id, m.day))
+    )
+    return (
+        spark.createDataFrame(rows, columns.CLUSTER, verifySchema=False),
+        spark.createDataFrame(links, columns.LINK, verifySchema=False),
+    )
 
 
 def _summary(spark: SparkSession, base: str) -> dict[str, Any]:
@@ -249,6 +312,7 @@ def _summary(spark: SparkSession, base: str) -> dict[str, Any]:
     warnings = spark.read.parquet(f"{base}/warnings")
     summary["warnings"] = _counts(warnings.groupBy("code").count())
     summary["dyad_days"] = spark.read.parquet(f"{base}/dyad_day").count()
+    summary["unique_events"] = spark.read.parquet(f"{base}/event_clusters").count()
     versions = articles.select("coder_version").distinct().collect()
     summary["coder_version"] = sorted(r[0] for r in versions if r[0])
     summary["output"] = base
