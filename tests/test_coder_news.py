@@ -163,3 +163,12 @@ def test_backoff_can_be_switched_off() -> None:
     nlp = realpolitik.load(Settings(coder_backoff=False))
     assert nlp.coder.backoff is None
     assert not [e for e in nlp("Peru lavished praise on Chile.") if e.evidence.rule == "model"]
+
+
+@pytest.mark.parametrize(
+    ("date", "day"), [("9999-12-31", "9999-12-30"), ("0001-01-01", "0001-01-01")]
+)
+def test_relative_dates_at_the_calendar_edges_keep_their_events(pipeline, date, day) -> None:  # noqa: ANN001
+    """'Yesterday' a day before year 1 cannot be computed: the article's date stands."""
+    events = pipeline("Yesterday Russia condemned Ukraine.", date=date)
+    assert [(e.root, e.date) for e in events] == [("11", day)]

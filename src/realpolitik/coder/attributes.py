@@ -130,8 +130,15 @@ def event_date(sent: Span, article_date: str | None) -> str | None:
         base = dt.date.fromisoformat(article_date[:10])
     except ValueError:
         return article_date
+    try:
+        return _relative_date(base, [t.lower_ for t in sent])
+    except (OverflowError, ValueError):  # a shift past year 1 or 9999: keep the article's date
+        return base.isoformat()
+
+
+def _relative_date(base: dt.date, tokens: list[str]) -> str:
+    """Return the date the sentence's first relative date word names, else the base date."""
     words = attribute_words()
-    tokens = [t.lower_ for t in sent]
     for i, word in enumerate(tokens):
         if word in words.relative_days:
             return (base + dt.timedelta(days=words.relative_days[word])).isoformat()
