@@ -58,7 +58,7 @@ class Pipeline:
             require_actors=self.settings.require_actors,
             code_hypothetical=self.settings.code_hypothetical,
             gazetteer=Gazetteer.load(),
-            backoff=Backoff.load(self.settings) if self.settings.require_actors else None,
+            backoff=Backoff.load(self.settings),
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
 

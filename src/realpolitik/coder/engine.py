@@ -179,7 +179,7 @@ class EventCoder:
             matches.append(match)
         contents = self._complements(matches)
         matches = [m for m in matches if m.clause.predicate.i not in contents]
-        if self.backoff is not None and self.require_actors:
+        if self.backoff is not None and (self.require_actors or not matches):
             done = {m.clause.predicate.i for m in matches} | contents | handled_xcomp
             rest = [c for c in clauses if c.predicate.i not in done]
             matches += self._modelled_matches(rest, index)
@@ -207,16 +207,11 @@ class EventCoder:
         for clause in clauses:
             if not self._model_may_code(clause):
                 continue
-            sources = self.args.inherit_subjects(clause, index)
-            targets = self.args.side(clause.objects, index) or self.args.side(
-                [t for p in DEFAULT_TARGET_PREPS for t in clause.preps.get(p, [])], index
-            )
-            pairs = [(s, t) for s in sources for t in targets if actor_key(s) != actor_key(t)]
-            if not pairs:
+            found = self._model_sides(clause, index)
+            if found is None:
                 continue
-            doc = clause.predicate.doc
-            source, target = pairs[0]
-            phrase = clause_phrase(clause.predicate, doc[source.head], doc[target.head])
+            sources, targets, (source, target) = found
+            phrase = clause_phrase(clause.predicate, source, target)
             if phrase:
                 candidates.append((clause, sources, targets, phrase))
         guesses = self.backoff.classify_many([c[3] for c in candidates]) if candidates else []
@@ -227,6 +222,23 @@ class EventCoder:
                 if match is not None:
                     matches.append(match)
         return matches
+
+    def _model_sides(self, clause: Clause, index: MentionIndex) -> tuple | None:
+        """Return a clause's source and target actors and the head tokens of its first pair
+        (without actors required: its first subject and object words), or None."""
+        preps = [t for p in DEFAULT_TARGET_PREPS for t in clause.preps.get(p, [])]
+        if not self.require_actors:
+            objects = clause.objects or preps
+            if not clause.subjects or not objects:
+                return None
+            return [], [], (clause.subjects[0], objects[0])
+        sources = self.args.inherit_subjects(clause, index)
+        targets = self.args.side(clause.objects, index) or self.args.side(preps, index)
+        pairs = [(s, t) for s in sources for t in targets if actor_key(s) != actor_key(t)]
+        if not pairs:
+            return None
+        doc = clause.predicate.doc
+        return sources, targets, (doc[pairs[0][0].head], doc[pairs[0][1].head])
 
     def _model_may_code(self, clause: Clause) -> bool:
         """Return True for a verbal clause no pattern codes and no statement verb heads."""
