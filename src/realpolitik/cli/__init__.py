@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 
-from realpolitik.cli.app import app
+from realpolitik.cli.app import EXIT_CODES, app, err_console, plain
+from realpolitik.errors import RealpolitikError
 
 __all__ = ["COMMAND_MODULES", "app", "main", "register_commands"]
 
@@ -30,6 +32,12 @@ register_commands()
 
 
 def main() -> None:
-    """Entry point of the `realpolitik` console script."""
+    """Entry point of the `realpolitik` console script; a coded error that escapes a command
+    (invalid settings read before its guard, say) is one line and its exit status, never a
+    traceback."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app()
+    try:
+        app()
+    except RealpolitikError as exc:
+        err_console.print(f"[red]error:[/red] {plain(exc)}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_CODES.get(exc.code[:2], 1))

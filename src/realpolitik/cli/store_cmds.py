@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from realpolitik.cli.app import app, err_console, run_safely, warn
+from realpolitik.cli.app import app, err_console, plain, run_safely, warn
 from realpolitik.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -193,7 +193,7 @@ def _print_summary(summary: dict[str, Any], fmt: ReportFormat) -> None:
     else:
         table = Table(title="ingest", show_header=False)
         for key, value in summary.items():
-            table.add_row(key, str(value))
+            table.add_row(plain(key), plain(value))
         console.print(table)
 
 
@@ -286,6 +286,7 @@ def _dyad_table(frame: pd.DataFrame, *, title: str) -> None:
 
 
 def _dyad_line(a: str, b: str, arrow: str, summary: dict[str, Any]) -> None:
+    a, b = plain(a), plain(b)
     if summary["tone"] == "none":
         console.print(f"{a} {arrow} {b}: no events in this window")
         return
@@ -363,7 +364,7 @@ def _edges_table(edges: pd.DataFrame, *, directed: bool) -> None:
         table.add_column(name, justify="left" if name == "dyad" else "right")
     for row in edges.itertuples(index=False):
         table.add_row(
-            f"{row.source} {arrow} {row.target}",
+            plain(f"{row.source} {arrow} {row.target}"),
             str(row.volume),
             str(row.verbal_coop + row.material_coop),
             str(row.verbal_conflict + row.material_conflict),
@@ -406,7 +407,7 @@ def blocs_cmd(
             table.add_column("bloc", justify="right")
             table.add_column("actors")
             for number, members in enumerate(blocs.blocs, start=1):
-                table.add_row(str(number), ", ".join(members))
+                table.add_row(str(number), plain(", ".join(members)))
             console.print(table)
             console.print(f"method: {blocs.method}")
 
@@ -473,14 +474,14 @@ def _shifts_table(shifts: pd.DataFrame) -> None:
     for row in shifts.itertuples(index=False):
         top = row.drivers[0]["sentence"] if row.drivers else ""
         table.add_row(
-            f"{row.source} → {row.target}",
+            plain(f"{row.source} → {row.target}"),
             row.period,
             str(row.events),
             _num(row.goldstein_mean),
             _num(row.baseline),
             _num(row.z),
             row.direction,
-            top if len(top) <= 90 else top[:89] + "…",
+            plain(top if len(top) <= 90 else top[:89] + "…"),
         )
     console.print(table)
     if shifts.empty:
@@ -516,7 +517,7 @@ def export_cmd(
             filt = EventFilter(since=_day(since), until=_until(until))
             count = export_events(handle.store, out, fmt=fmt.value, filt=filt, table=table.value)
         if out != "-":
-            err_console.print(f"exported {count} {table.value} to {out} ({fmt.value})")
+            err_console.print(f"exported {count} {table.value} to {plain(out)} ({fmt.value})")
 
     run_safely(run)
 
