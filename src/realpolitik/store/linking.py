@@ -123,18 +123,19 @@ class Linker:
         ``removed`` mentions (no longer stored) touch; return the rows with their links."""
         w = self.window
         groups: dict[Group, list[int]] = {}
+        bounds: dict[Group, tuple[int, int]] = {}
         for i, r in enumerate(rows):
             if r[_IN_AGGREGATE]:
                 key = (r[_S] or "", r[_T] or "", r[_R])
+                day = ordinal(r[_D])
                 found = groups.get(key)
                 if found is None:
                     groups[key] = [i]
+                    bounds[key] = (day, day)
                 else:
                     found.append(i)
-        bounds: dict[Group, tuple[int, int]] = {}
-        for key, idx in groups.items():
-            days = [ordinal(rows[i][_D]) for i in idx]
-            bounds[key] = (min(days), max(days))
+                    lo, hi = bounds[key]
+                    bounds[key] = (min(lo, day), max(hi, day))
         old_keys: set[tuple[str, str]] = set()
         unlinked: dict[Group, list[Mention]] = {}
         for m in removed:
