@@ -9,7 +9,7 @@ one configuration. Modes:
     python benchmarks/pipeline.py profile --corpus wikinews --limit 100
     python benchmarks/pipeline.py prefilter --corpus wikinews
 
-e2e: read, clean and code with ``Pipeline.pipe(n_process=N)`` (spaCy's multiprocessing);
+e2e: read, clean and code with ``code_articles(n_process=N)`` (whole articles per worker);
 pool: the same with ``realpolitik.distributed.local.code_parallel`` (N processes, each running
 the whole pipeline); spacy: the cleaned texts through ``nlp.pipe`` alone, the cost of parsing
 every sentence; profile: cProfile of e2e with one process, grouped by stage; prefilter: how
@@ -164,15 +164,15 @@ def bench_e2e(corpus: str, limit: int | None, n_process: int, *, pool: bool) -> 
     pipeline, load_s = timed(lambda: realpolitik.load(Settings()))
     articles, read_s = timed(lambda: read_corpus(corpus, limit))
     coded = [a for a in articles if pipeline.codable(a)]
-    if pool:
-        from realpolitik.distributed.local import code_parallel
+    from realpolitik.distributed.local import code_articles, code_parallel
 
+    if pool:
         def run() -> list:
             return list(code_parallel(articles, pipeline=pipeline, n_process=n_process))
     else:
 
         def run() -> list:
-            return list(pipeline.pipe(articles, n_process=n_process))
+            return list(code_articles(articles, pipeline, n_process=n_process))
 
     results, code_s = timed(run)
     code_cpu = Clock.cpu
@@ -243,7 +243,7 @@ def bench_profile(corpus: str, limit: int | None, top: int = 25) -> dict[str, An
     start = time.perf_counter()
     profiler.enable()
     articles = read_corpus(corpus, limit)
-    events = sum(len(ev) for _, ev in pipeline.pipe(articles, n_process=1))
+    events = sum(len(ev) for _, ev in pipeline.pipe(articles))
     profiler.disable()
     wall = time.perf_counter() - start
     stats = pstats.Stats(profiler)
@@ -315,7 +315,7 @@ def _event_ids(pipeline, articles: list[Article]) -> set[tuple]:  # noqa: ANN001
     """Return (doc, source, target, cameo, sentence start) of every event coded."""
     return {
         (e.doc_id, e.source.key, e.target.key, e.cameo, e.span[0])
-        for _, events in pipeline.pipe(articles, n_process=1)
+        for _, events in pipeline.pipe(articles)
         for e in events
     }
 

@@ -148,6 +148,22 @@ def test_pipeline_two_processes_give_the_same_events_in_order(pipeline):
         "Egypt called on Israel to allow aid into Gaza.",
     ]
     articles = [Article(id=f"a{i}", text=t, date="2024-01-01") for i, t in enumerate(texts)]
-    one = [(a.id, [e.event_id for e in evs]) for a, evs in pipeline.pipe(articles, n_process=1)]
-    two = [(a.id, [e.event_id for e in evs]) for a, evs in pipeline.pipe(articles, n_process=2)]
+    from realpolitik.distributed.local import code_articles
+
+    one = [(a.id, [e.event_id for e in evs]) for a, evs in pipeline.pipe(articles)]
+    coded = code_articles(articles, pipeline, n_process=2)
+    two = [(a.id, [e.event_id for e in evs]) for a, evs in coded]
     assert two == one and sum(len(ids) for _, ids in one) >= 4
+
+
+def test_pipeline_imports_nothing_above_it() -> None:
+    """Parallel coding sits above the pipeline: pipeline.py imports no realpolitik.distributed."""
+    import ast
+    from pathlib import Path
+
+    import realpolitik.pipeline
+
+    tree = ast.parse(Path(realpolitik.pipeline.__file__).read_text(encoding="utf-8"))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in modules if m.startswith("realpolitik.distributed")}

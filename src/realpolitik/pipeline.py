@@ -175,25 +175,13 @@ class Pipeline:
         return len(keys) >= 2 or (len(keys) == 1 and bool(history))
 
     def pipe(
-        self,
-        articles: Iterable[Article],
-        *,
-        batch_size: int | None = None,
-        n_process: int | None = None,
+        self, articles: Iterable[Article], *, batch_size: int | None = None
     ) -> Iterator[tuple[Article, list[Event]]]:
-        """Code a stream of Articles; yield each with its events, in input order.
+        """Code a stream of Articles in this process; yield each with its events, in input order.
 
-        n_process: above 1, whole articles are coded in forked worker processes (parsing alone in
-        workers leaves resolution and coding to this process and costs more than it saves)
-        An article that fails is reported (W401) and yielded with no events.
+        Several processes: ``realpolitik.distributed.local.code_articles`` (parallel coding sits
+        above the pipeline). An article that fails is reported (W401) and yielded with no events.
         """
-        processes = n_process or self.settings.n_process
-        if processes > 1:
-            from realpolitik.distributed.local import code_parallel
-
-            yield from code_parallel(articles, pipeline=self, n_process=processes)
-            return
-
         failed: set[int] = set()
 
         def texts() -> Iterator[tuple[str | Doc, tuple[Article, Condensed | None]]]:

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from realpolitik.cli.app import app, plain, run_safely, warn
+from realpolitik.distributed.local import code_articles as code_stream
 from realpolitik.errors import CLIError, Errors, Warnings
 from realpolitik.models import Article, Event, event_json_schema
 from realpolitik.settings import Settings
@@ -89,8 +90,8 @@ def code_articles(
     pipeline = _load_pipeline(settings)
     skipped = FileWarnings(on_warning, "this run", settings.warn_repeats)
     count = 0
-    for article, events in pipeline.pipe(
-        read_articles(paths, settings=settings, on_warning=on_warning)
+    for article, events in code_stream(
+        read_articles(paths, settings=settings, on_warning=on_warning), pipeline
     ):
         count += 1
         if article.duplicate_of is not None:
@@ -340,7 +341,7 @@ class _Recorder:
         self.coded: list[tuple[Article, list[Event]]] = []
 
     def pipe(self, articles: Iterable[Article]) -> Iterable[tuple[Article, list[Event]]]:
-        for article, events in self.pipeline.pipe(articles):
+        for article, events in code_stream(articles, self.pipeline):
             self.coded.append((article, events))
             yield article, events
 

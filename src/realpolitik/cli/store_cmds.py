@@ -160,6 +160,7 @@ def ingest_cmd(
 
     def run() -> None:
         import realpolitik
+        from realpolitik.distributed.local import ArticleCoder
         from realpolitik.sources import read_articles
         from realpolitik.store.ingest import ingest_articles
         from realpolitik.store.store import open_store
@@ -168,6 +169,8 @@ def ingest_cmd(
         settings = Settings(**overrides)
         with open_store(db, settings=settings) as store:
             coder = realpolitik.load(settings)
+            if settings.n_process > 1:  # whole articles in worker processes
+                coder = ArticleCoder(coder, settings.n_process)
             articles = read_articles(sources, settings=settings, on_warning=warn)
             progress, update = _progress_bar()
             with progress:

@@ -16,6 +16,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ Coded = list[tuple[Article, list[Event]]]
 def _code_chunk(key: str, articles: list[Article], batch_size: int) -> Coded:
     """Code one chunk in a worker process with that process's Pipeline."""
     pipeline = worker_pipeline(key)
-    return list(pipeline.pipe(articles, batch_size=batch_size, n_process=1))
+    return list(pipeline.pipe(articles, batch_size=batch_size))
 
 
 def code_parallel(
@@ -56,7 +57,7 @@ def code_parallel(
         settings = settings or Settings()
         key = settings_key(settings)
     if n_process <= 1:
-        yield from worker_pipeline(key).pipe(articles, n_process=1)
+        yield from worker_pipeline(key).pipe(articles)
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     stream = iter(articles)
@@ -71,3 +72,31 @@ def code_parallel(
             if not pending:
                 return
             yield from pending.popleft().result()
+
+
+def code_articles(
+    articles: Iterable[Article], pipeline: Pipeline, *, n_process: int | None = None
+) -> Iterator[tuple[Article, list[Event]]]:
+    """Yield (article, events) in input order, in ``n_process`` worker processes when that is
+    above 1 (default: the pipeline's ``n_process`` setting), else in this process."""
+    processes = n_process or pipeline.settings.n_process
+    if processes > 1:
+        yield from code_parallel(articles, pipeline=pipeline, n_process=processes)
+    else:
+        yield from pipeline.pipe(articles)
+
+
+@dataclass
+class ArticleCoder:
+    """A Pipeline that codes through :func:`code_articles` (what ingest needs: ``version`` and
+    ``pipe``), so ``n_process`` workers serve the store too."""
+
+    pipeline: Pipeline
+    n_process: int | None = None
+
+    @property
+    def version(self) -> str:
+        return self.pipeline.version
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Event]]]:
+        return code_articles(articles, self.pipeline, n_process=self.n_process)

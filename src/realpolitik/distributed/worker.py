@@ -81,7 +81,7 @@ def code_partition(
             keyed[id(item.article)] = item
             yield item.article
 
-    for article, events in pipeline.pipe(articles(), batch_size=batch_size, n_process=1):
+    for article, events in pipeline.pipe(articles(), batch_size=batch_size):
         item = keyed.pop(id(article))
         coded = pipeline.codable(article)
         yield article_row(
