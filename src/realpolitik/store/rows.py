@@ -13,13 +13,14 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import fields
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import add
 from typing import Any
 
 from realpolitik.errors import Errors, StoreError
 from realpolitik.models import Actor, Article, Event, Evidence
+from realpolitik.sources.dates import iso_day
 
 logger = logging.getLogger(__name__)
 
@@ -119,13 +120,7 @@ def content_hash(text: str) -> str:
 
 def valid_day(value: str | None) -> str | None:
     """Return ``value`` if it is a real YYYY-MM-DD date, else None."""
-    if not value or len(value) != 10:
-        return None
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return None
-    return value
+    return iso_day(value) if value else None
 
 
 def article_row(article: Article, *, coder_version: str | None, n_events: int) -> tuple[Any, ...]:
