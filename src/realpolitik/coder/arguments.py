@@ -8,12 +8,11 @@ target (violent acts' agents, free relatives, governing recipients, inverse verb
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 
 import yaml
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from realpolitik.coder.clauses import (
     Clause,
@@ -23,11 +22,13 @@ from realpolitik.coder.clauses import (
     verbal_clause,
 )
 from realpolitik.coder.lexicon import DEFAULT_TARGET_PREPS, Lexicon, Pattern
+from realpolitik.coder.mentions import PAIR, MentionIndex, actor_key
+
+__all__ = ["ArgumentFinder", "ArgumentWords", "MentionIndex", "actor_key"]
 
 logger = logging.getLogger(__name__)
 
 ACTOR_CHILD_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "npadvmod"})
-PLACE_KINDS = frozenset({"city", "capital", "country", "place", "region"})
 RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
 RELATIVE_TAGS = RELATIVE_PRONOUN_TAGS | {"WP$"}
 # Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
@@ -39,7 +40,6 @@ FOLLOWED_PREPS = frozenset(
 # side: "the fear of aggression from the United States", "an agreement between X and Y".
 ACT_PREPS = frozenset({"from", "between"})
 WORDS_FILE = "arguments.yaml"
-PAIR = "pair"  # a mention of two actors at once ("both countries", "the two sides")
 ATTITUDE = "attitude"  # an actor an adjective is for or against ("anti-Pyongyang")
 DEFINITE = frozenset({"the", "this", "these", "those", "such", "that"})
 EARLIER_ACT_TOKENS = 120  # how far back a definite "the strikes" looks for its first naming
@@ -70,53 +70,6 @@ class ArgumentWords:
         text = (resources.files("realpolitik.coder.data") / WORDS_FILE).read_text("utf-8")
         data = yaml.safe_load(text) or {}
         return cls(**{k: frozenset(w.lower() for w in v or []) for k, v in data.items()})
-
-
-class MentionIndex:
-    """Map tokens of a Doc to the actor mentions covering them."""
-
-    def __init__(self, mentions: Iterable) -> None:
-        self.by_token: dict[int, object] = {}
-        for mention in mentions:
-            for i in range(mention.start, mention.end):
-                self.by_token[i] = mention
-
-    def at(self, token: Token, *, places: bool = False):  # noqa: ANN201 - Mention | None
-        """Return the actor mention covering ``token``; cities count only when ``places``."""
-        mention = self.by_token.get(token.i)
-        if mention is None or mention.actor.key is None:
-            return None
-        if not places and not _is_actor(mention):
-            return None
-        return mention
-
-    def keys_in(self, span: Span) -> set:
-        """Return the keys of the actors a span names, both members of "both countries" too."""
-        keys = {m.actor.key for m in self.in_span(span)}
-        for i in range(span.start, span.end):
-            mention = self.by_token.get(i)
-            if mention is not None and mention.kind == PAIR:
-                keys |= {member.key for member in mention.members}
-        return keys
-
-    def in_span(self, span: Span) -> list:
-        seen: dict[int, object] = {}
-        for i in range(span.start, span.end):
-            mention = self.by_token.get(i)
-            if mention is not None and _is_actor(mention):
-                seen[id(mention)] = mention
-        return list(seen.values())
-
-
-def _is_actor(mention) -> bool:  # noqa: ANN001
-    return mention.actor.key is not None and mention.kind not in PLACE_KINDS - {
-        "country",
-        "capital",
-    }
-
-
-def actor_key(mention) -> str | None:  # noqa: ANN001
-    return mention.actor.key
 
 
 class ArgumentFinder:
