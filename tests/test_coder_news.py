@@ -156,6 +156,17 @@ def test_backoff_codes_a_clause_no_pattern_covers(pipeline) -> None:  # noqa: AN
     assert 0 < modelled[0].confidence < 1
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    ["Peru could lavish praise on Chile.", "Peru signed an agreement to lavish praise on Chile."],
+)
+def test_backoff_codes_no_possible_act(pipeline, sentence) -> None:  # noqa: ANN001
+    """The back-off's clauses get the modality patterns get: a possible act is no event."""
+    if pipeline.coder.backoff is None:
+        pytest.skip("the back-off model package is not installed")
+    assert [e for e in pipeline(sentence, date=DATE) if e.evidence.rule == "model"] == []
+
+
 def test_backoff_can_be_switched_off() -> None:
     import realpolitik
     from realpolitik.settings import Settings

@@ -15,9 +15,11 @@ import yaml
 from spacy.tokens import Token
 
 from realpolitik.coder.clauses import (
+    RELATIVE_PRONOUN_TAGS,
     Clause,
     antecedent_chain,
     expand_conj,
+    is_relative_pronoun,
     nominal_clause,
     verbal_clause,
 )
@@ -29,7 +31,6 @@ __all__ = ["ArgumentFinder", "ArgumentWords", "MentionIndex", "actor_key"]
 logger = logging.getLogger(__name__)
 
 ACTOR_CHILD_DEPS = frozenset({"poss", "compound", "amod", "nmod", "appos", "npadvmod"})
-RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
 RELATIVE_TAGS = RELATIVE_PRONOUN_TAGS | {"WP$"}
 # Prepositions through which a non-actor noun names its actor: "the role of China", "provocations
 # by the United States", "waters around Taiwan", "cities in Ukraine".
@@ -106,7 +107,7 @@ class ArgumentFinder:
             # "nine billion US dollars", "in Arabic": origin, not an actor; "Taiwan's currency"
             owners = [c for c in token.children if c.dep_ == "poss"]
             return self.side(owners, index, places=places) if depth < 3 else []
-        if token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl":
+        if is_relative_pronoun(token):
             antecedent = self._at(token.head.head, index)  # "the country that ...": the noun
             return [antecedent] if antecedent is not None else []
         if depth > 2:
@@ -142,15 +143,14 @@ class ArgumentFinder:
         regional = mention.actor.country is None and mention.actor.code in self.regions
         return None if regional else mention
 
-    @staticmethod
-    def _coordinated_modifiers(token: Token, mention, index: MentionIndex) -> list:  # noqa: ANN001
+    def _coordinated_modifiers(self, token: Token, mention, index: MentionIndex) -> list:  # noqa: ANN001
         """Return the other actors of coordinated modifiers: "Indian and Australian businessmen"
         is matched as one mention of the second; the first is an actor too."""
         found = []
         for child in token.children:
             if child.dep_ == "amod" and any(c.dep_ == "conj" for c in child.children):
                 for node in expand_conj(child):
-                    other = index.at(node)
+                    other = self._at(node, index)
                     if other is not None and other is not mention:
                         found.append(other)
         return found
@@ -275,7 +275,7 @@ class ArgumentFinder:
             tokens = [t for p in pattern.prep for t in clause.prep_objects(p)]
             # "expelled the Libyan ambassador to Greece": a phrase inside an object that is an
             # actor itself describes that actor, it does not name the target
-            named = [m for m in (index.at(o) for o in objects) if m is not None]
+            named = [m for m in (self._at(o, index) for o in objects) if m is not None]
             if named and any(_under(t, objects) for t in tokens):
                 return _unique(named)
             found = self.side(tokens, index, places=True)
@@ -327,7 +327,7 @@ class ArgumentFinder:
         """Read "a policy of turning boats away, which the UN has criticised": the target is
         the antecedent's actor, else whoever holds the thing the antecedent sits in."""
         for token in objects:
-            if token.tag_ not in RELATIVE_PRONOUN_TAGS or token.head.dep_ != "relcl":
+            if not is_relative_pronoun(token):
                 continue
             nouns, holder = antecedent_chain(token)
             for noun in nouns:
@@ -454,7 +454,7 @@ class ArgumentFinder:
         criticism" to the source of the most recent earlier event."""
         anaphors = []
         for token in nouns:
-            relative = token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl"
+            relative = is_relative_pronoun(token)
             noun = token.head.head if relative else token
             determined = any(c.lower_ in self.lexicon.anaphoric_determiners for c in noun.children)
             if noun.lemma_.lower() in self.lexicon.anaphoric_nouns and (determined or relative):

@@ -21,6 +21,7 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "dative", "oprd"})
 CLAUSAL_DEPS = frozenset({"xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp", "conj", "parataxis"})
 PREP_DEPS = frozenset({"prep", "agent"})
+RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
 
 
 @dataclass
@@ -72,6 +73,11 @@ def expand_conj(token: Token) -> list[Token]:
         if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON", "ADJ", "NUM"}:
             out.extend(expand_conj(child))
     return out
+
+
+def is_relative_pronoun(token: Token) -> bool:
+    """Return True for "which"/"that"/"who" opening a relative clause."""
+    return token.tag_ in RELATIVE_PRONOUN_TAGS and token.head.dep_ == "relcl"
 
 
 def antecedent_chain(pronoun: Token) -> tuple[list[Token], Token | None]:

@@ -110,12 +110,10 @@ class EventCoder:
             anaphors = clause.objects if not pattern.inverse or clause.passive else clause.subjects
             targets = self.args.antecedent_agents(anaphors, sources, history)
         negated = is_negated(clause)
-        words = self.args.words
-        mood = noun_complement_mood(clause, words.intent_nouns, words.decision_nouns)
-        mood = mood or modality(clause, self.lexicon, pattern_modality=pattern.modality)
-        code = self.patterns.code(pattern, clause, negated, mood)
-        if mood == "hypothetical" and not code.startswith("13") and not self.code_hypothetical:
-            return None  # "could impose sanctions", "an agreement to stop": not an act
+        settled = self._settle(clause, pattern, negated)
+        if settled is None:
+            return None
+        code, mood = settled
         if (
             negated
             and not pattern.negated_code
@@ -134,6 +132,18 @@ class EventCoder:
         """Return True for a sentence about a sports competition between national teams."""
         words = self.args.words.sports_words
         return any(t.lower_ in words or t.lemma_.lower() in words for t in sent)
+
+    def _settle(self, clause: Clause, pattern: Pattern, negated: bool) -> tuple[str, str] | None:
+        """Return the clause's CAMEO code and modality under ``pattern``, or None for an act that
+        is only possible ("could impose sanctions", "an agreement to stop"; conditional force
+        stays a threat) unless ``code_hypothetical`` asks for those too."""
+        words = self.args.words
+        mood = noun_complement_mood(clause, words.intent_nouns, words.decision_nouns)
+        mood = mood or modality(clause, self.lexicon, pattern_modality=pattern.modality)
+        code = self.patterns.code(pattern, clause, negated, mood)
+        if mood == "hypothetical" and not code.startswith("13") and not self.code_hypothetical:
+            return None
+        return code, mood
 
     def _pairs_actors(self, match: Match) -> bool:
         """Return True when a match has a source and a different target (always, when actors
@@ -255,10 +265,10 @@ class EventCoder:
             sources, targets = targets, sources
         pattern = model_pattern(guess.code, clause.lemma)
         negated = is_negated(clause)
-        mood = modality(clause, self.lexicon)
-        code = self.patterns.code(pattern, clause, negated, mood)
-        if mood == "hypothetical" and not code.startswith("13") and not self.code_hypothetical:
+        settled = self._settle(clause, pattern, negated)
+        if settled is None:
             return None
+        code, mood = settled
         return Match(
             clause,
             pattern,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from realpolitik.coder.clauses import Clause, antecedent_chain
+from realpolitik.coder.clauses import Clause, antecedent_chain, is_relative_pronoun
 from realpolitik.coder.lexicon import Lexicon, Pattern
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class PatternMatcher:
         things = [t for t in clause.objects if t.dep_ != "dative"] or clause.objects
         lemmas = {t.lemma_.lower() for t in clause.objects}
         for token in clause.objects:  # "a mission to guard the lanes, which X joined"
-            if token.tag_ in {"WDT", "WP"} and token.head.dep_ == "relcl":
+            if is_relative_pronoun(token):
                 lemmas |= {n.lemma_.lower() for n in antecedent_chain(token)[0]}
         for prep in ("with", "of", "for"):  # "met with rejection", "accused X of espionage"
             lemmas |= {t.lemma_.lower() for t in clause.preps.get(prep, [])}
