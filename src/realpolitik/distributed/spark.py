@@ -42,26 +42,22 @@ from realpolitik.distributed.reading import Key, ReadItem, read_jsonl_lines, rea
 from realpolitik.distributed.worker import code_partition, settings_key
 from realpolitik.errors import CLIError, Errors, RealpolitikError
 from realpolitik.settings import Settings
+from realpolitik.store.clusters import MENTION_FIELDS
 
 logger = logging.getLogger(__name__)
 
 TABLES = ("events", "articles", "warnings", "dyad_day", "event_clusters", "mention_links")
-_MENTION_SELECT = (
-    "event_id",
-    "doc_id AS article_id",
-    "day",
-    "source_key",
-    "target_key",
-    "root",
-    "cameo",
-    "quad_class",
-    "goldstein",
-    "source.code AS source_code",
-    "target.code AS target_code",
-    "location.country AS location_country",
-    "confidence",
-    "outlet",
-    "seen",
+# Where the job's events table keeps what the store's events table names otherwise.
+_MENTION_SOURCES = {
+    "article_id": "doc_id",
+    "source_code": "source.code",
+    "target_code": "target.code",
+    "location_country": "location.country",
+}
+_MENTION_SELECT = tuple(
+    f"{_MENTION_SOURCES[f]} AS {f}" if f in _MENTION_SOURCES else f
+    for f in MENTION_FIELDS
+    if not f.startswith("cluster_")
 )
 """The events-table columns that make a ``clusters.Mention``, in its order."""
 SUMMARY = "summary.json"
