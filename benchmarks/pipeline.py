@@ -1,4 +1,4 @@
-"""Benchmark the coding pipeline: end to end, spaCy alone, peak RSS, profile and pre-filter study.
+"""Benchmark the coding pipeline: end to end, spaCy alone, peak RSS and profile.
 
 Each measurement runs in its own process (``run_all.py`` starts them), so peak RSS belongs to
 one configuration. Modes:
@@ -7,14 +7,12 @@ one configuration. Modes:
     python benchmarks/pipeline.py spacy --corpus wikinews --n-process 2
     python benchmarks/pipeline.py pool --corpus wikinews --n-process 2
     python benchmarks/pipeline.py profile --corpus wikinews --limit 100
-    python benchmarks/pipeline.py prefilter --corpus wikinews
 
 e2e: read, clean and code with ``code_articles(n_process=N)`` (whole articles per worker);
 pool: the same with ``realpolitik.distributed.local.code_parallel`` (N processes, each running
 the whole pipeline); spacy: the cleaned texts through ``nlp.pipe`` alone, the cost of parsing
-every sentence; profile: cProfile of e2e with one process, grouped by stage; prefilter: how
-many sentences the pre-parse filter (``Settings.prefilter``) skips, what it saves, and which
-events it loses or gains.
+every sentence; profile: cProfile of e2e with one process, grouped by stage. The pre-parse
+filter is measured against parsing every sentence by ``benchmarks/prefilter.py``.
 """
 
 from __future__ import annotations
@@ -275,55 +273,10 @@ def _top(stats: pstats.Stats, top: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def bench_prefilter(corpus: str, limit: int | None) -> dict[str, Any]:
-    """Measure the pre-parse sentence filter (``Settings.prefilter``) against parsing everything.
-
-    Reported: the share of sentences and characters the filter skips, its own cost, the coding
-    time and events with the filter on and off, and the events each setting finds alone.
-    """
-    import realpolitik
-
-    on = realpolitik.load(Settings(prefilter=True))
-    off = realpolitik.load(Settings(prefilter=False))
-    articles = [a for a in read_corpus(corpus, limit) if on.codable(a)]
-    texts = [a.text[: on.settings.max_chars] for a in articles]
-    condensed, filter_s = timed(lambda: [on.sentence_filter.condense(t) for t in texts])
-    sentences = sum(c.total_sentences for c in condensed)
-    kept = sum(len(c.pieces) for c in condensed)
-    kept_chars = sum(p.end - p.start for c in condensed for p in c.pieces)
-    events_on, on_s = timed(lambda: _event_ids(on, articles))
-    events_off, off_s = timed(lambda: _event_ids(off, articles))
-    return {
-        "articles": len(articles),
-        "words": words(articles),
-        "sentences": sentences,
-        "kept_sentences": kept,
-        "skipped_sentence_share": round(1 - kept / max(1, sentences), 3),
-        "skipped_char_share": round(1 - kept_chars / max(1, sum(len(t) for t in texts)), 3),
-        "filter_s": round(filter_s, 2),
-        "coding_with_filter": rates(len(articles), words(articles), on_s),
-        "coding_without_filter": rates(len(articles), words(articles), off_s),
-        "speedup": round(off_s / on_s, 2),
-        "events_with_filter": len(events_on),
-        "events_without_filter": len(events_off),
-        "events_only_without_filter": len(events_off - events_on),
-        "events_only_with_filter": len(events_on - events_off),
-    }
-
-
-def _event_ids(pipeline, articles: list[Article]) -> set[tuple]:  # noqa: ANN001
-    """Return (doc, source, target, cameo, sentence start) of every event coded."""
-    return {
-        (e.doc_id, e.source.key, e.target.key, e.cameo, e.span[0])
-        for _, events in pipeline.pipe(articles)
-        for e in events
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one measurement and print (and optionally write) its JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["e2e", "pool", "spacy", "profile", "prefilter"])
+    parser.add_argument("mode", choices=["e2e", "pool", "spacy", "profile"])
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="wikinews")
     parser.add_argument("--limit", type=int, default=None, help="first N articles")
     parser.add_argument("--n-process", type=int, default=1)
@@ -336,10 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             result = bench_e2e(args.corpus, limit, args.n_process, pool=args.mode == "pool")
         elif args.mode == "spacy":
             result = bench_spacy(args.corpus, limit, args.n_process)
-        elif args.mode == "profile":
-            result = bench_profile(args.corpus, limit)
         else:
-            result = bench_prefilter(args.corpus, limit)
+            result = bench_profile(args.corpus, limit)
     result = {"mode": args.mode, "corpus": args.corpus, "limit": limit,
               "n_process": args.n_process, **result, "peak_rss_mb": rss.peak_mb}  # fmt: skip
     text = json.dumps(result, indent=2)
