@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import logging
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +29,7 @@ from realpolitik.coder.backoff import (
     read_calibration,
     read_model,
 )
-from realpolitik.coder.embedding import ModelMissing, installed_file
+from realpolitik.coder.embedding import ModelMissing, installed_file, single_threaded_blas
 from realpolitik.ontology import load_ontology
 from realpolitik.settings import Settings
 
@@ -116,6 +118,24 @@ def test_backoff_threshold_and_batch(backoff: Backoff) -> None:
         min_confidence=1.0,
     )
     assert strict.classify_many(phrases) == [None, None, None]
+
+
+@needs_model
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_backoff_load_makes_blas_single_threaded(backoff: Backoff) -> None:
+    """A threaded OpenBLAS spins after each bank product; the loaded back-off turns it to one."""
+    maps = Path("/proc/self/maps").read_text().splitlines()
+    paths = sorted({line.split()[-1] for line in maps if "openblas" in line})
+    getters = []
+    for path in paths:
+        library = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads"):
+            if hasattr(library, name):
+                getters.append(getattr(library, name))
+    if not getters:
+        pytest.skip("numpy is not linked to OpenBLAS here")
+    assert single_threaded_blas()
+    assert [get() for get in getters] == [1] * len(getters)
 
 
 def test_backoff_load_off_returns_none() -> None:
