@@ -90,6 +90,10 @@ class Errors(_Coded):
     E701 = "Output {path} already exists; pass --overwrite to replace it"
     E702 = "Spark support is not installed ({detail}); install it with: pip install 'realpolitik[spark]'"
     E703 = "Spark job arguments: {detail}"
+    # E740-E759: alerts (rules, their checks, delivery)
+    E740 = "Alert rules in {path}: {detail}"
+    E741 = "Alert rules file {path} cannot be read ({detail})"
+    E742 = "Unknown alert rule {rule!r}; known: {known}"
 
 
 class Warnings(_Coded):
@@ -106,6 +110,10 @@ class Warnings(_Coded):
     W403 = "Lexicon `disable:` names {count} id(s) no generated pattern has ({ids}); a rebuild renames ids, `disable_verbs:` does not"
     W501 = "Article {doc_id}: event {event_id} is already stored for article {other}; event skipped"
     W502 = "Article {doc_id}: date {value!r} is not YYYY-MM-DD; its events are dated by ingest day"
+    W740 = "Webhook {url}: alert {alert_id} not delivered (attempt {attempt}: {detail}); retried at the next check"
+    W741 = "Webhook {url}: alert {alert_id} given up after {attempts} attempts ({detail})"
+    W742 = "Webhook secret variable {name} is not set; alerts stay pending until it is"
+    W743 = "Alert rule {rule}, {subject}: not evaluated ({detail})"
 
 
 class RealpolitikError(Exception):
@@ -142,6 +150,10 @@ class StoreError(RealpolitikError):
 
 class APIError(RealpolitikError):
     """A request to the HTTP API cannot be served."""
+
+
+class AlertError(RealpolitikError):
+    """Alert rules are invalid or cannot be read."""
 
 
 class CLIError(RealpolitikError):

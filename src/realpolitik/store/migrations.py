@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from realpolitik.errors import Errors, StoreError
+from realpolitik.store import alerts as store_alerts
 from realpolitik.store.backends import Backend
 from realpolitik.store.rows import AGG_COLUMNS, EVENT_AGG_COLUMNS
 
@@ -213,6 +214,12 @@ MIGRATIONS: list[tuple[str, list[Step]]] = [
             *(s for g in ("day", "month", "year", "all") for s in _event_view_columns(g)),
             _backfill_clusters,
         ],
+    ),
+    (
+        # Alerts with their sequence for streams, the check's watermark, and articles found
+        # by ingest time so a check reads only what changed (store/alerts.py).
+        "0009_alerts",
+        [store_alerts.create_tables],
     ),
 ]
 
