@@ -49,7 +49,7 @@ def test_store_migration_upgrade_backfills_rollups(tmp_path):
     backend.close()
     with open_store(path, settings=_settings()) as store:
         assert migrations.applied(store.backend) == [n for n, _ in migrations.MIGRATIONS]
-        assert migrations.applied(store.backend)[-1] == "0007_event_clusters"
+        assert "0007_event_clusters" in migrations.applied(store.backend)
         indexes = {
             name
             for (name,) in store.backend.query(

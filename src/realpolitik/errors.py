@@ -94,6 +94,18 @@ class Errors(_Coded):
     E740 = "Alert rules in {path}: {detail}"
     E741 = "Alert rules file {path} cannot be read ({detail})"
     E742 = "Unknown alert rule {rule!r}; known: {known}"
+    # E72x-E73x: the feed watcher (`realpolitik watch`)
+    E720 = "Feeds file {path}: cannot be read ({detail})"
+    E721 = "Feeds file {path}: {where}: {detail}"
+    E722 = "Feeds file {path}: {where}: interval {value!r} is not a number followed by s, m, h or d (90s, 15m, 1h, 1d)"
+    E723 = "Feeds file {path}: no feeds listed under `feeds:`; add at least one mapping with url: and every:"
+    E724 = "Feed {feed}: listing {url} is malformed ({detail}); its items wait until it parses"
+    E725 = "Feed {feed}: {url} did not answer within {seconds}s"
+    E726 = "Feed {feed}: cannot connect to {url} ({detail})"
+    E727 = "Feed {feed}: {url} answered HTTP {status}"
+    E728 = "Feed {feed}: {url} is larger than {limit} bytes; not read"
+    E729 = "Feed {feed}: folder {path} cannot be read ({detail})"
+    E730 = "Feed {feed}: article {url} was not stored ({detail}); retried on the next poll"
 
 
 class Warnings(_Coded):
@@ -114,6 +126,14 @@ class Warnings(_Coded):
     W741 = "Webhook {url}: alert {alert_id} given up after {attempts} attempts ({detail})"
     W742 = "Webhook secret variable {name} is not set; alerts stay pending until it is"
     W743 = "Alert rule {rule}, {subject}: not evaluated ({detail})"
+    W720 = "Feed {feed}: {url} is disallowed by {robots}; skipped"
+    W721 = "Feed {feed}: page {url} is not HTML ({kind}); skipped"
+    W722 = "Feed {feed}: page {url} has no article text; skipped"
+    W723 = "Feed {feed}: entry {number} has neither a link nor an id; skipped"
+    W724 = "Feed {feed}: backing off {seconds}s after {failures} failure(s) in a row"
+    W725 = "Feed {feed}: page {url} failed {attempts} time(s); given up"
+    W726 = "Alert check after a pass failed ({detail}); the feeds go on"
+    W727 = "Feed {feed}: robots.txt at {url} could not be read ({detail}); treated as allowing all"
 
 
 class RealpolitikError(Exception):
@@ -150,6 +170,10 @@ class StoreError(RealpolitikError):
 
 class APIError(RealpolitikError):
     """A request to the HTTP API cannot be served."""
+
+
+class WatchError(RealpolitikError):
+    """A feeds file is invalid, or a feed cannot be fetched or read."""
 
 
 class AlertError(RealpolitikError):

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "store_cmds",  # ingest, dyad, network, blocs, shifts, export
     "api_cmds",  # serve
     "spark_cmds",  # spark
+    "watch_cmds",  # watch
 )
 
 

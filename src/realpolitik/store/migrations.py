@@ -138,6 +138,34 @@ def _backfill_clusters(backend: Backend) -> None:
     relink_all(backend, window=Settings().cluster_window_days)
 
 
+_FEEDS_TABLE = """CREATE TABLE feeds (
+    feed_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    every_s {float} NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetch TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    next_due TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    items_seen INTEGER NOT NULL DEFAULT 0,
+    items_ingested INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0)"""
+
+_FEED_ITEMS_TABLE = """CREATE TABLE feed_items (
+    feed_id TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    url TEXT,
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    article_id TEXT,
+    attempts INTEGER NOT NULL,
+    PRIMARY KEY (feed_id, item_key)){without_rowid}"""
+
+
 MIGRATIONS: list[tuple[str, list[Step]]] = [
     (
         "0001_initial",
@@ -214,6 +242,12 @@ MIGRATIONS: list[tuple[str, list[Step]]] = [
             *(s for g in ("day", "month", "year", "all") for s in _event_view_columns(g)),
             _backfill_clusters,
         ],
+    ),
+    (
+        # The feed watcher's state: each feed's validators, schedule and counts, and each
+        # item seen with what became of it, so a restart neither loses nor doubles an item.
+        "0008_feeds",
+        [_FEEDS_TABLE, _FEED_ITEMS_TABLE],
     ),
     (
         # Alerts with their sequence for streams, the check's watermark, and articles found

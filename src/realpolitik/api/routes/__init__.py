@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from realpolitik.api.routes import analysis, code, events, meta, web
+from realpolitik.api.routes import alerts, analysis, code, events, feeds, meta, web
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [meta.router, events.router, analysis.router, code.router, web.router]
+ROUTERS = [
+    meta.router,
+    events.router,
+    analysis.router,
+    code.router,
+    feeds.router,
+    alerts.router,
+    web.router,
+]
 
 __all__ = ["ROUTERS"]
