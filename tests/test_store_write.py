@@ -161,7 +161,7 @@ def test_store_failed_batch_leaves_nothing(store, monkeypatch):
     def broken(deltas):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_apply", broken)
+    monkeypatch.setattr(store.writer, "apply", broken)
     with pytest.raises(RuntimeError):
         store.write(
             [(_article(2), [make_event("USA", "CHN", doc_id="a2")]), (_article(1), [])],
@@ -271,7 +271,7 @@ def _brute_totals(store, since: date, until: date) -> dict[tuple[str, str], int]
 
 @pytest.mark.parametrize("candidates", [200, 2])
 def test_store_top_dyads_by_candidates_equal_a_full_count(store, monkeypatch, candidates):
-    import realpolitik.store.store as store_module
+    import realpolitik.store.queries as store_module
 
     monkeypatch.setattr(store_module, "TOP_CANDIDATES", candidates)
     _random_store(store)
