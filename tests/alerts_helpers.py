@@ -10,11 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from store_helpers import make_event
-
 from realpolitik.models import Article, Event
 from realpolitik.store import open_store
 from realpolitik.store.store import Store
+from store_helpers import make_event
 
 MONDAY = date(2026, 6, 1)
 """Monday of ISO week 2026-W23: the first week of the constructed series."""
@@ -51,12 +50,22 @@ class Builder:
         doc = f"{outlet}-{source}-{target}-{day}-{code[0]}-{n}"
         cameo, root, quad, gold = code
         event = make_event(
-            source, target, cameo=cameo, root=root, quad_class=quad, goldstein=gold,
-            doc_id=doc, date=day,
+            source,
+            target,
+            cameo=cameo,
+            root=root,
+            quad_class=quad,
+            goldstein=gold,
+            doc_id=doc,
+            date=day,
         )
         article = Article(
-            id=doc, text=f"{source} {cameo} {target} on {day} ({outlet}, {n}).", date=day,
-            url=f"https://{outlet}/{doc}", title=doc, source=outlet,
+            id=doc,
+            text=f"{source} {cameo} {target} on {day} ({outlet}, {n}).",
+            date=day,
+            url=f"https://{outlet}/{doc}",
+            title=doc,
+            source=outlet,
         )
         self.batch.append((article, [event]))
 

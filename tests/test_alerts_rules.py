@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from alerts_helpers import (
     ACCUSE,
     CONSULT,
@@ -17,7 +18,6 @@ from alerts_helpers import (
     new_store,
     steady,
 )
-
 from realpolitik.alerts import AlertConfig, check_alerts, list_alerts
 from realpolitik.errors import AlertError
 

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "store_cmds",  # ingest, dyad, network, blocs, shifts, export
     "api_cmds",  # serve
     "spark_cmds",  # spark
+    "alert_cmds",  # alerts, alerts check
     "watch_cmds",  # watch
 )
 
