@@ -16,7 +16,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "coding",  # code, schema, evaluate, explain, demo
     "ingest_cmds",  # clean
     "actor_cmds",  # actor
-    "store_cmds",  # ingest, dyad, network, blocs, shifts, export
+    "store_cmds",  # ingest
+    "analysis_cmds",  # dyad, network, blocs, shifts
+    "export_cmds",  # export
     "api_cmds",  # serve
     "spark_cmds",  # spark
     "alert_cmds",  # alerts, alerts check
