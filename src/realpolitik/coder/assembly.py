@@ -74,6 +74,10 @@ class EventBuilder:
         sentence_index: int,
         date: str | None,
     ) -> list[Event]:
+        """Return the match's events, one per actor pair (none when it pairs no two actors)."""
+        pairs = self.pairs(match)
+        if not pairs:  # most matches: the clause's facts below are read only for an event
+            return []
         info = self.ontology.get(match.code) or self.ontology.event(match.pattern.code)
         location = self._location(match.clause, sent, index)
         clause_text = _clause_text(match.clause)
@@ -84,7 +88,7 @@ class EventBuilder:
         trigger_span = [match.trigger[0].idx, match.trigger[-1].idx + len(match.trigger[-1])]
         events = []
         sent_text = sent.text.rstrip()
-        for source, target in self.pairs(match):
+        for source, target in pairs:
             confidence = self._confidence(match, source, target)
             if confidence < self.min_confidence:
                 continue
@@ -190,8 +194,9 @@ def _embedding(token: Token) -> int:
 
 
 def _clause_text(clause: Clause) -> str:
-    tokens = list(clause.predicate.subtree)
-    return clause.predicate.doc[tokens[0].i : tokens[-1].i + 1].text
+    """Return the text of the predicate's subtree (its left to its right edge)."""
+    predicate = clause.predicate
+    return predicate.doc[predicate.left_edge.i : predicate.right_edge.i + 1].text
 
 
 @dataclass

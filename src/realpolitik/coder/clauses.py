@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Span, Token
+
+from realpolitik.coder.arrays import ArrayReader, TokenArrays, string_id
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +25,8 @@ OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "dative", "oprd"})
 CLAUSAL_DEPS = frozenset({"xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp", "conj", "parataxis"})
 PREP_DEPS = frozenset({"prep", "agent"})
 RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
+_VBD, _AMOD, _ROOT = string_id("VBD"), string_id("amod"), string_id("ROOT")
+_NOUN, _VERB, _AUX, _ADJ = (string_id(p) for p in ("NOUN", "VERB", "AUX", "ADJ"))
 
 
 @dataclass
@@ -40,6 +45,8 @@ class Clause:
     controller: Token | None = None  # the verb whose complement this clause is
     object_control: bool = False  # "wants Beijing to stop": the complement has its own subject
     relation: str | None = None  # dependency that links it to the controller
+    # PatternMatcher.match's answers, by its ``fallback`` flag (set once the clause is complete)
+    patterns: dict[bool, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def lemma(self) -> str:
@@ -298,14 +305,24 @@ def misparsed_verb_clause(verb: Token) -> Clause:
     return clause
 
 
-def sentence_clauses(sent: Span) -> list[Clause]:
-    """Return every verbal clause of a sentence, in order."""
+def sentence_clauses(sent: Span, arrays: TokenArrays | None = None) -> list[Clause]:
+    """Return every verbal clause of a sentence, in order.
+
+    arrays: the Doc's token attributes (``ArrayReader``): the scan compares their ids and makes
+    Tokens only for the predicates it keeps
+    """
+    doc = sent.doc
+    arrays = arrays or ArrayReader()(doc)
+    rows = slice(sent.start, sent.end)
+    pos, tag, dep = arrays.pos[rows], arrays.tag[rows], arrays.dep[rows]
+    misparsed = (tag == _VBD) & (dep == _AMOD) & (arrays.pos[arrays.heads[rows]] == _NOUN)
+    verbal = (pos == _VERB) | ((pos == _AUX) & (dep == _ROOT))
     clauses = []
-    for token in sent:
-        if token.tag_ == "VBD" and token.dep_ == "amod" and token.head.pos_ == "NOUN":
-            clauses.append(misparsed_verb_clause(token))
-        elif token.pos_ == "VERB" or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
-            clauses.append(verbal_clause(token))
-        elif token.pos_ == "ADJ" and any(c.dep_ == "xcomp" for c in token.children):
-            clauses.append(verbal_clause(token))  # "Italy is ready to contribute troops"
+    for i in arrays.where(sent, misparsed | verbal | (pos == _ADJ)):
+        if misparsed[i - sent.start]:
+            clauses.append(misparsed_verb_clause(doc[i]))
+        elif verbal[i - sent.start]:
+            clauses.append(verbal_clause(doc[i]))
+        elif any(c.dep_ == "xcomp" for c in doc[i].children):
+            clauses.append(verbal_clause(doc[i]))  # "Italy is ready to contribute troops"
     return clauses

@@ -14,6 +14,7 @@ import logging
 from spacy.tokens import Span, Token
 
 from realpolitik.coder.arguments import ArgumentFinder, MentionIndex, actor_key
+from realpolitik.coder.arrays import ArrayReader, string_id
 from realpolitik.coder.assembly import EventBuilder
 from realpolitik.coder.backoff import Backoff, clause_phrase
 from realpolitik.coder.clauses import Clause, nominal_clause, sentence_clauses, verbal_clause
@@ -34,6 +35,7 @@ SPORT_BLIND_ROOTS = frozenset({"15", "17", "18", "19", "20"})
 # Prepositions whose gerund is what an accusation or demand is about ("accused X of funding",
 # "blamed X for attacking"), unlike adjuncts that report acts ("in mediating", "by sending").
 CONTENT_PREPS = frozenset({"of", "for", "over", "about", "against", "on", "from"})
+_NOUN, _PROPN = string_id("NOUN"), string_id("PROPN")
 
 
 class EventCoder:
@@ -59,6 +61,8 @@ class EventCoder:
         self.args = ArgumentFinder(lexicon, regions=regions)
         words = self.args.words
         self.patterns = PatternMatcher(lexicon, words.measure_heads, words.object_control_verbs)
+        self.arrays = ArrayReader()  # the token attributes of the Doc being coded, read once
+        self._sports_ids = {string_id(w) for w in words.sports_words}
         self.builder = EventBuilder(
             lexicon,
             ontology,
@@ -131,7 +135,12 @@ class EventCoder:
     def _sporting(self, sent: Span) -> bool:
         """Return True for a sentence about a sports competition between national teams."""
         words = self.args.words.sports_words
-        return any(t.lower_ in words or t.lemma_.lower() in words for t in sent)
+        doc = sent.doc
+        arrays = self.arrays(doc)
+        rows = slice(sent.start, sent.end)
+        if not self._sports_ids.isdisjoint(arrays.lower[rows].tolist()):
+            return True
+        return not words.isdisjoint(self.arrays.lowered_all(doc, arrays.lemma[rows]))
 
     def _settle(self, clause: Clause, pattern: Pattern, negated: bool) -> tuple[str, str] | None:
         """Return the clause's CAMEO code and modality under ``pattern``, or None for an act that
@@ -166,7 +175,8 @@ class EventCoder:
         """Return every matched clause of a sentence, verbal first, then event nouns."""
         matches: list[Match] = []
         handled_xcomp: set[int] = set()
-        clauses = sentence_clauses(sent)
+        arrays = self.arrays(sent.doc)
+        clauses = sentence_clauses(sent, arrays)
         by_verb = {c.predicate.i: c for c in clauses}
         for clause in clauses:
             if clause.predicate.i in handled_xcomp:
@@ -200,13 +210,11 @@ class EventCoder:
                     matches.append(match)
                     break
         used = {t.i for m in matches for t in m.trigger}
-        for token in sent:
-            if (
-                token.pos_ in {"NOUN", "PROPN"}
-                and token.i not in used
-                and token.lemma_.lower() in self.lexicon.by_noun
-            ):
-                match = self._nominal_match(token, index, by_verb, history)
+        doc, nouns = sent.doc, self.lexicon.by_noun
+        pos = arrays.pos[sent.start : sent.end]
+        for i in arrays.where(sent, (pos == _NOUN) | (pos == _PROPN)):
+            if i not in used and self.arrays.lowered(doc, int(arrays.lemma[i])) in nouns:
+                match = self._nominal_match(doc[i], index, by_verb, history)
                 if match is not None:
                     matches.append(match)
         return matches

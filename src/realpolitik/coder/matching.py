@@ -75,10 +75,12 @@ class PatternMatcher:
                             lemmas |= {pobj.lemma_.lower()} | _modifier_lemmas(pobj)
         return lemmas
 
-    def _fits(self, clause: Clause, pattern: Pattern, objects: set[str]) -> bool:
-        if pattern.particle and not (
-            pattern.particle & set(clause.particles) or pattern.particle & set(clause.preps)
-        ):
+    def _fits(
+        self, clause: Clause, pattern: Pattern, objects: set[str], particles: set[str]
+    ) -> bool:
+        """Return True when the clause meets the pattern's particle, object and complement
+        constraints; particles: the clause's particles and preposition keys."""
+        if pattern.particle and pattern.particle.isdisjoint(particles):
             return False
         if pattern.objects and not pattern.objects & objects:
             return False
@@ -94,7 +96,16 @@ class PatternMatcher:
         """Return the most specific pattern whose constraints the clause meets.
 
         fallback: use the patterns kept for sentences that code nothing else ("X said ...")
+        The answer is kept on the clause (the engine asks again for complements and back-off
+        candidates); a clause is not changed once it has been matched.
         """
+        if fallback in clause.patterns:
+            return clause.patterns[fallback]
+        found = self._match(clause, fallback=fallback)
+        clause.patterns[fallback] = found
+        return found
+
+    def _match(self, clause: Clause, *, fallback: bool) -> Pattern | None:
         if fallback:
             index = self.lexicon.fallback
         elif clause.kind == "nominal":
@@ -105,8 +116,9 @@ class PatternMatcher:
         if not candidates:
             return None
         objects = self._object_lemmas(clause)
+        particles = {*clause.particles, *clause.preps}
         for pattern in candidates:
-            if self._fits(clause, pattern, objects):
+            if self._fits(clause, pattern, objects, particles):
                 return pattern
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from spacy.tokens import Span, Token
@@ -18,6 +19,13 @@ class MentionIndex:
         for mention in mentions:
             for i in range(mention.start, mention.end):
                 self.by_token[i] = mention
+        self._covered = sorted(self.by_token)  # token indices with a mention, for span lookups
+
+    def _covered_in(self, span: Span) -> list[int]:
+        """Return the span's token indices that a mention covers, in order (a bisection of the
+        covered indices instead of a dict lookup per token of the span)."""
+        covered = self._covered
+        return covered[bisect_left(covered, span.start) : bisect_left(covered, span.end)]
 
     def at(self, token: Token, *, places: bool = False):  # noqa: ANN201 - Mention | None
         """Return the actor mention covering ``token``; cities count only when ``places``."""
@@ -31,17 +39,18 @@ class MentionIndex:
     def keys_in(self, span: Span) -> set:
         """Return the keys of the actors a span names, both members of "both countries" too."""
         keys = {m.actor.key for m in self.in_span(span)}
-        for i in range(span.start, span.end):
-            mention = self.by_token.get(i)
-            if mention is not None and mention.kind == PAIR:
+        for i in self._covered_in(span):
+            mention = self.by_token[i]
+            if mention.kind == PAIR:
                 keys |= {member.key for member in mention.members}
         return keys
 
     def in_span(self, span: Span) -> list:
+        """Return the actor mentions (not places) with a token in the span, in token order."""
         seen: dict[int, object] = {}
-        for i in range(span.start, span.end):
-            mention = self.by_token.get(i)
-            if mention is not None and _is_actor(mention):
+        for i in self._covered_in(span):
+            mention = self.by_token[i]
+            if _is_actor(mention):
                 seen[id(mention)] = mention
         return list(seen.values())
 
