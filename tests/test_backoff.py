@@ -138,6 +138,20 @@ def test_backoff_load_makes_blas_single_threaded(backoff: Backoff) -> None:
     assert [get() for get in getters] == [1] * len(getters)
 
 
+@needs_model
+def test_backoff_keeps_answers_by_phrase(backoff: Backoff, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phrase seen before is answered from the memo, the same as a fresh classification."""
+    phrases = ["X impose sanction on Y", "X sign treaty with Y", "X impose sanction on Y"]
+    first = backoff.classify_many(phrases)
+    assert first[0] == first[2] == backoff.classify(phrases[0])
+
+    def no_encoding(texts: list[str]) -> np.ndarray:
+        raise AssertionError(f"encoded again: {texts}")
+
+    monkeypatch.setattr(backoff.encoder, "encode", no_encoding)
+    assert backoff.classify_many(phrases[1:]) == first[1:]
+
+
 def test_backoff_load_off_returns_none() -> None:
     assert Backoff.load(Settings(coder_backoff=False)) is None
 

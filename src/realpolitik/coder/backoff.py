@@ -40,6 +40,7 @@ MODEL_FILE = "backoff_model.tsv"
 CALIBRATION_FILE = "backoff_calibration.tsv"
 PHRASE_DEPS = frozenset({"dobj", "obj", "pobj", "prep", "agent", "dative", "attr", "xcomp", "prt"})
 MODIFIER_DEPS = frozenset({"compound", "amod"})
+GUESS_CACHE = 50_000  # phrases whose answers the back-off keeps
 _warned: set[str] = set()
 
 
@@ -292,6 +293,7 @@ class Backoff:
         self.labels = np.array([model.classes.index(e.root) for e in bank])
         self.calibration = calibration
         self.min_confidence = min_confidence
+        self._guesses: dict[str, BackoffGuess | None] = {}  # by phrase; see classify_many
 
     @classmethod
     def load(cls, settings: Settings) -> Backoff | None:
@@ -352,19 +354,29 @@ class Backoff:
 
     def classify(self, phrase: str) -> BackoffGuess | None:
         """Return the guess for one phrase, or None ("no event" won, or below the threshold)."""
-        return self.classify_many([phrase])[0]
+        return self._guess(self.votes([phrase])[0])
 
     def classify_many(self, phrases: list[str]) -> list[BackoffGuess | None]:
-        """Classify phrases in one batch; see :meth:`classify`."""
-        out: list[BackoffGuess | None] = []
-        for v in self.votes(phrases):
-            confidence = self.calibration.probability(v.score)
-            if v.root == NONE or confidence < self.min_confidence:
-                out.append(None)
-                continue
-            neighbours = tuple(self.bank[i].phrase for i in v.neighbours[:5])
-            out.append(BackoffGuess(v.code, round(confidence, 3), neighbours, v.inverse))
-        return out
+        """Classify phrases in one batch; see :meth:`classify`.
+
+        Answers are kept by phrase ("X leave Y" recurs across articles): a phrase's vector does
+        not depend on the batch it is encoded in, so a kept answer is the one it would get anew.
+        The memo holds at most ``GUESS_CACHE`` phrases, the oldest dropped first.
+        """
+        new = [p for p in dict.fromkeys(phrases) if p not in self._guesses]
+        for phrase, v in zip(new, self.votes(new), strict=True):
+            if len(self._guesses) >= GUESS_CACHE:
+                del self._guesses[next(iter(self._guesses))]
+            self._guesses[phrase] = self._guess(v)
+        return [self._guesses[p] if p in self._guesses else self.classify(p) for p in phrases]
+
+    def _guess(self, v: Vote) -> BackoffGuess | None:
+        """Return the guess of a vote, or None ("no event" won, or below the threshold)."""
+        confidence = self.calibration.probability(v.score)
+        if v.root == NONE or confidence < self.min_confidence:
+            return None
+        neighbours = tuple(self.bank[i].phrase for i in v.neighbours[:5])
+        return BackoffGuess(v.code, round(confidence, 3), neighbours, v.inverse)
 
 
 def clause_phrase(predicate: Token, source: Token, target: Token) -> str | None:
