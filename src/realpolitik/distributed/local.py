@@ -29,13 +29,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Coded = list[tuple[Article, list[Event]]]
 
-
-def _code_chunk(key: str, articles: list[Article], batch_size: int) -> Coded:
-    """Code one chunk in a worker process with that process's Pipeline."""
+def _code_chunk(key: str, articles: list[Article], batch_size: int) -> list[list[Event]]:
+    """Code one chunk in a worker process with that process's Pipeline; return each article's
+    events, in order (the parent keeps the articles, so their texts do not travel back)."""
     pipeline = worker_pipeline(key)
-    return list(pipeline.pipe(articles, batch_size=batch_size))
+    return [events for _, events in pipeline.pipe(articles, batch_size=batch_size)]
 
 
 def code_parallel(
@@ -50,6 +49,10 @@ def code_parallel(
 
     pipeline: an already loaded Pipeline; forked workers reuse it instead of loading their own
     chunk_size: articles sent to a worker at a time (the parent keeps 2 chunks per worker queued)
+    Memory stays flat whatever the stream's length: at most ``2 * n_process`` chunks are read
+    ahead, and the workers share the parent's loaded pages (spaCy model, knowledge bases, the
+    back-off's ONNX session and exemplar vectors) copy-on-write. Yields the caller's own Article
+    objects; only the events come back from the workers.
     """
     if pipeline is not None:
         settings, key = pipeline.settings, keep_pipeline(pipeline)
@@ -62,16 +65,17 @@ def code_parallel(
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     stream = iter(articles)
     with ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context(method)) as pool:
-        pending: deque[Future[Coded]] = deque()
+        pending: deque[tuple[list[Article], Future[list[list[Event]]]]] = deque()
         while True:
             while len(pending) < 2 * n_process:
                 chunk = list(islice(stream, chunk_size))
                 if not chunk:
                     break
-                pending.append(pool.submit(_code_chunk, key, chunk, settings.batch_size))
+                pending.append((chunk, pool.submit(_code_chunk, key, chunk, settings.batch_size)))
             if not pending:
                 return
-            yield from pending.popleft().result()
+            chunk, future = pending.popleft()
+            yield from zip(chunk, future.result(), strict=True)
 
 
 def code_articles(

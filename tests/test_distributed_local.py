@@ -1,0 +1,77 @@
+"""Tests of the local worker pool (realpolitik.distributed.local): order, streaming, sharing."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from realpolitik.distributed.local import ArticleCoder, code_parallel
+from realpolitik.distributed.worker import _PIPELINES, keep_pipeline, worker_pipeline
+from realpolitik.models import Article
+
+TEXTS = [
+    "Russia condemned the United States over new sanctions.",
+    "The weather was mild.",
+    "France praised Germany for its support.",
+    "China fired missiles at Taiwan, killing two soldiers.",
+    "Egypt called on Israel to allow aid into Gaza.",
+]
+
+
+def _articles(count: int) -> list[Article]:
+    return [
+        Article(id=f"a{i}", text=TEXTS[i % len(TEXTS)], date="2024-01-01") for i in range(count)
+    ]
+
+
+def test_code_parallel_yields_the_callers_articles_with_their_events(pipeline) -> None:
+    """Only events come back from the workers; they pair with the caller's own Articles."""
+    articles = _articles(7)
+    expected = [[e.event_id for e in events] for _, events in pipeline.pipe(articles)]
+    coded = list(code_parallel(articles, pipeline=pipeline, n_process=2, chunk_size=2))
+    assert [a for a, _ in coded] == articles
+    assert all(got is sent for (got, _), sent in zip(coded, articles, strict=True))
+    assert [[e.event_id for e in events] for _, events in coded] == expected
+    assert sum(map(len, expected)) >= 4
+
+
+def test_code_parallel_reads_a_bounded_number_of_articles_ahead(pipeline) -> None:
+    """Articles are pulled from the stream as workers need them: memory does not grow with the
+    stream's length."""
+    pulled: list[int] = []
+
+    def stream() -> Iterator[Article]:
+        for i, article in enumerate(_articles(200)):
+            pulled.append(i)
+            yield article
+
+    chunk, workers = 3, 2
+    coded = code_parallel(stream(), pipeline=pipeline, n_process=workers, chunk_size=chunk)
+    first = next(coded)
+    assert first[0].id == "a0"
+    assert len(pulled) <= 2 * workers * chunk  # the queued chunks, not the 200 articles
+    coded.close()
+
+
+def _loads_in_worker(key: str) -> int:
+    """Return how many Pipelines this (forked) process loads to serve settings ``key``."""
+    loads: list[int] = []
+    worker_pipeline(key, on_load=lambda: loads.append(1))
+    return len(loads)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_forked_workers_reuse_the_loaded_pipeline(pipeline) -> None:
+    """The parent's loaded Pipeline is the forked workers' own: they load nothing."""
+    key = keep_pipeline(pipeline)
+    assert _PIPELINES[key] is pipeline
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        assert list(pool.map(_loads_in_worker, [key, key])) == [0, 0]
+    coder = ArticleCoder(pipeline, n_process=2)
+    assert coder.version == pipeline.version
+    assert [a.id for a, _ in coder.pipe(_articles(3))] == ["a0", "a1", "a2"]
