@@ -48,18 +48,28 @@ CORPORA = {
     "reuters": ROOT.parent / "shared" / "corpus" / "reuters21578.jsonl",
 }
 DEFAULT_LIMITS = {"wikinews": None, "reuters": 5000}
+PSS_EVERY = 8  # PSS is sampled on every 8th RSS sample (every 2 s)
 
 
 class PeakRSS:
-    """Sample the resident memory of this process and all its descendants (Linux /proc)."""
+    """Sample the memory of this process and all its descendants (Linux /proc).
+
+    peak: the summed VmRSS (pages a forked worker shares with its parent count once per
+    process, so an upper bound); peak_pss: the summed proportional set size (shared pages split
+    between the processes sharing them: what the tree really holds); samples: (seconds since
+    start, RSS bytes) every ``interval``.
+    """
 
     def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
         self.peak = 0
+        self.peak_pss = 0
+        self.samples: list[tuple[float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> PeakRSS:
+        self._start = time.perf_counter()
         self._thread.start()
         return self
 
@@ -68,34 +78,77 @@ class PeakRSS:
         self._thread.join()
 
     def _run(self) -> None:
+        tick = 0
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            pids = tree_pids(os.getpid())
+            rss = sum(_status_kb(pid, "VmRSS:") for pid in pids) * 1024
+            self.peak = max(self.peak, rss)
+            if tick % PSS_EVERY == 0:  # reading smaps_rollup costs ~9 ms of CPU per process
+                self.peak_pss = max(self.peak_pss, sum(_pss_kb(pid) for pid in pids) * 1024)
+            self.samples.append((time.perf_counter() - self._start, rss))
+            tick += 1
             self._stop.wait(self.interval)
 
     @property
     def peak_mb(self) -> float:
         return round(self.peak / 2**20, 1)
 
+    @property
+    def peak_pss_mb(self) -> float:
+        return round(self.peak_pss / 2**20, 1)
 
-def tree_rss(root: int) -> int:
-    """Return the summed VmRSS (bytes) of ``root`` and its descendants (via task children)."""
-    total, frontier, seen = 0, [root], set()
+    def profile_mb(self, since: float = 0.0, parts: int = 4) -> list[float]:
+        """Return the peak RSS (MB) in each of ``parts`` equal stretches of the samples taken
+        after ``since`` seconds: flat when memory does not grow with the articles coded."""
+        rows = [rss for at, rss in self.samples if at >= since]
+        if len(rows) < parts:
+            return [round(max(rows, default=0) / 2**20, 1)]
+        size = len(rows) / parts
+        return [
+            round(max(rows[int(k * size) : int((k + 1) * size)]) / 2**20, 1) for k in range(parts)
+        ]
+
+
+def tree_pids(root: int) -> list[int]:
+    """Return ``root`` and its descendants (via each task's children list)."""
+    found, frontier = [], [root]
     while frontier:
         pid = frontier.pop()
-        if pid in seen:
+        if pid in found:
             continue
-        seen.add(pid)
+        found.append(pid)
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-                    break
             for task in os.listdir(f"/proc/{pid}/task"):
                 children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
                 frontier.extend(int(child) for child in children)
         except OSError:
             continue
-    return total
+    return found
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(root: int) -> int:
+    """Return the summed VmRSS (bytes) of ``root`` and its descendants."""
+    return sum(_status_kb(pid, "VmRSS:") for pid in tree_pids(root)) * 1024
 
 
 def read_corpus(name: str, limit: int | None) -> list[Article]:
@@ -155,12 +208,20 @@ def rates(n_articles: int, n_words: int, seconds: float, cpu: float | None = Non
     return out
 
 
-def bench_e2e(corpus: str, limit: int | None, n_process: int, *, pool: bool) -> dict[str, Any]:
-    """Time reading + coding; coding through Pipeline.pipe or the process-pool runner."""
+def bench_e2e(
+    corpus: str, limit: int | None, n_process: int, *, pool: bool, rss: PeakRSS | None = None
+) -> dict[str, Any]:
+    """Time reading + coding; coding through Pipeline.pipe or the process-pool runner.
+
+    rss: the running sampler; its peaks in each quarter of the coding show whether memory
+    stays flat as articles stream through the workers
+    """
     import realpolitik
 
     pipeline, load_s = timed(lambda: realpolitik.load(Settings()))
     articles, read_s = timed(lambda: read_corpus(corpus, limit))
+    read_cpu = Clock.cpu
+    coding_from = time.perf_counter() - rss._start if rss is not None else 0.0
     coded = [a for a in articles if pipeline.codable(a)]
     from realpolitik.distributed.local import code_articles, code_parallel
 
@@ -183,8 +244,9 @@ def bench_e2e(corpus: str, limit: int | None, n_process: int, *, pool: bool) -> 
         "load_s": round(load_s, 2),
         "read_s": round(read_s, 2),
         "coding": rates(len(articles), n_words, code_s, code_cpu),
-        "end_to_end": rates(len(articles), n_words, read_s + code_s),
+        "end_to_end": rates(len(articles), n_words, read_s + code_s, read_cpu + code_cpu),
         "coder_version": pipeline.version,
+        "rss_mb_by_quarter_of_coding": rss.profile_mb(since=coding_from) if rss else [],
     }
 
 
@@ -254,18 +316,24 @@ def bench_profile(corpus: str, limit: int | None, top: int = 25) -> dict[str, An
         by_stage[stage] += row[2]
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    cumulative = io.StringIO()
+    pstats.Stats(profiler, stream=cumulative).sort_stats("cumulative").print_stats(top)
     return {
         "articles": len(articles),
         "events": events,
         "wall_s": round(wall, 2),
+        "profiled_s": round(total, 2),
         "self_time_by_stage_pct": {k: round(100 * v / total, 1) for k, v in by_stage.most_common()},
         "top_by_self_time": _top(stats, top),
+        "top_by_cumulative_time": _top(stats, top, column=3),
         "pstats_text": out.getvalue(),
+        "pstats_cumulative_text": cumulative.getvalue(),
     }
 
 
-def _top(stats: pstats.Stats, top: int) -> list[dict[str, Any]]:
-    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]  # type: ignore[attr-defined]
+def _top(stats: pstats.Stats, top: int, column: int = 2) -> list[dict[str, Any]]:
+    """Return the top functions by self time (column 2) or cumulative time (column 3)."""
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][column])[:top]  # type: ignore[attr-defined]
     return [
         {"function": f"{Path(f).name}:{line}({name})", "calls": r[1], "self_s": round(r[2], 3),
          "cumulative_s": round(r[3], 3)}
@@ -286,13 +354,15 @@ def main(argv: list[str] | None = None) -> int:
     limit = args.limit if args.limit is not None else DEFAULT_LIMITS[args.corpus]
     with PeakRSS() as rss:
         if args.mode in ("e2e", "pool"):
-            result = bench_e2e(args.corpus, limit, args.n_process, pool=args.mode == "pool")
+            pool = args.mode == "pool"
+            result = bench_e2e(args.corpus, limit, args.n_process, pool=pool, rss=rss)
         elif args.mode == "spacy":
             result = bench_spacy(args.corpus, limit, args.n_process)
         else:
             result = bench_profile(args.corpus, limit)
     result = {"mode": args.mode, "corpus": args.corpus, "limit": limit,
-              "n_process": args.n_process, **result, "peak_rss_mb": rss.peak_mb}  # fmt: skip
+              "n_process": args.n_process, **result, "peak_rss_mb": rss.peak_mb,
+              "peak_pss_mb": rss.peak_pss_mb, "load_average": list(os.getloadavg())}  # fmt: skip
     text = json.dumps(result, indent=2)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
