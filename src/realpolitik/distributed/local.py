@@ -10,6 +10,9 @@ the parent has loaded the Pipeline, so they start at once and share its memory p
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import multiprocessing
 import sys
@@ -35,6 +38,25 @@ def _code_chunk(key: str, articles: list[Article], batch_size: int) -> list[list
     events, in order (the parent keeps the articles, so their texts do not travel back)."""
     pipeline = worker_pipeline(key)
     return [events for _, events in pipeline.pipe(articles, batch_size=batch_size)]
+
+
+def release_free_memory() -> bool:
+    """Collect garbage and hand the C heap's free pages back to the system (glibc only); return
+    True when the heap was trimmed.
+
+    Called before the workers are forked: each forked worker starts with the parent's resident
+    pages, so what loading and reading left free would otherwise count once per process.
+    """
+    gc.collect()
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return False
+    trim(0)
+    return True
 
 
 def code_parallel(
@@ -63,6 +85,7 @@ def code_parallel(
         yield from worker_pipeline(key).pipe(articles)
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
+    release_free_memory()
     stream = iter(articles)
     with ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context(method)) as pool:
         pending: deque[tuple[list[Article], Future[list[list[Event]]]]] = deque()
