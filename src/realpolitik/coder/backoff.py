@@ -361,12 +361,13 @@ class Backoff:
 
         Answers are kept by phrase ("X leave Y" recurs across articles): a phrase's vector does
         not depend on the batch it is encoded in, so a kept answer is the one it would get anew.
-        The memo holds at most ``GUESS_CACHE`` phrases, the oldest dropped first.
+        The memo holds at most ``GUESS_CACHE`` phrases; when full it starts afresh (a clear is
+        one step, safe when API threads share the coder).
         """
         new = [p for p in dict.fromkeys(phrases) if p not in self._guesses]
         for phrase, v in zip(new, self.votes(new), strict=True):
             if len(self._guesses) >= GUESS_CACHE:
-                del self._guesses[next(iter(self._guesses))]
+                self._guesses.clear()
             self._guesses[phrase] = self._guess(v)
         return [self._guesses[p] if p in self._guesses else self.classify(p) for p in phrases]
 
