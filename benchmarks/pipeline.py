@@ -294,7 +294,7 @@ STAGES = (
 )  # fmt: skip
 
 
-def bench_profile(corpus: str, limit: int | None, top: int = 25) -> dict[str, Any]:
+def bench_profile(corpus: str, limit: int | None, top: int = 40) -> dict[str, Any]:
     """Profile reading + coding in one process; return stage shares and the top functions."""
     import realpolitik
 
