@@ -4,15 +4,18 @@ Each measurement runs in its own process (``run_all.py`` starts them), so peak R
 one configuration. Modes:
 
     python benchmarks/pipeline.py e2e --corpus wikinews --n-process 2
-    python benchmarks/pipeline.py spacy --corpus wikinews --n-process 2
     python benchmarks/pipeline.py pool --corpus wikinews --n-process 2
+    python benchmarks/pipeline.py stream --corpus wikinews --n-process 2
+    python benchmarks/pipeline.py spacy --corpus wikinews --n-process 2
     python benchmarks/pipeline.py profile --corpus wikinews --limit 100
 
-e2e: read, clean and code with ``code_articles(n_process=N)`` (whole articles per worker);
-pool: the same with ``realpolitik.distributed.local.code_parallel`` (N processes, each running
-the whole pipeline); spacy: the cleaned texts through ``nlp.pipe`` alone, the cost of parsing
-every sentence; profile: cProfile of e2e with one process, grouped by stage. The pre-parse
-filter is measured against parsing every sentence by ``benchmarks/prefilter.py``.
+e2e: read and clean the corpus, then code it with ``code_articles(n_process=N)`` (whole
+articles per worker above 1); pool: the same with ``distributed.local.code_parallel`` (N
+processes, each running the whole pipeline); stream: reading and coding at once, as
+``realpolitik code -j N`` runs (the parent reads while the workers code); spacy: the cleaned
+texts through ``nlp.pipe`` alone, the cost of parsing every sentence; profile: cProfile of e2e
+with one process, grouped by stage. The pre-parse filter is measured against parsing every
+sentence by ``benchmarks/prefilter.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -153,12 +156,17 @@ def tree_rss(root: int) -> int:
 
 def read_corpus(name: str, limit: int | None) -> list[Article]:
     """Return the first ``limit`` cleaned articles of a shared corpus (as ``read_articles``)."""
+    return list(stream_corpus(name, limit))
+
+
+def stream_corpus(name: str, limit: int | None) -> Iterator[Article]:
+    """Yield the first ``limit`` cleaned articles of a shared corpus as they are read."""
     from realpolitik.sources import read_articles
 
     path = CORPORA[name]
     if not path.is_file():
         raise SystemExit(f"{path} is absent: the benchmark needs ../shared/corpus")
-    return list(islice(read_articles([path], on_warning=lambda message: None), limit))
+    return islice(read_articles([path], on_warning=lambda message: None), limit)
 
 
 def words(articles: Iterable[Article]) -> int:
@@ -226,6 +234,7 @@ def bench_e2e(
     from realpolitik.distributed.local import code_articles, code_parallel
 
     if pool:
+
         def run() -> list:
             return list(code_parallel(articles, pipeline=pipeline, n_process=n_process))
     else:
@@ -245,6 +254,33 @@ def bench_e2e(
         "read_s": round(read_s, 2),
         "coding": rates(len(articles), n_words, code_s, code_cpu),
         "end_to_end": rates(len(articles), n_words, read_s + code_s, read_cpu + code_cpu),
+        "coder_version": pipeline.version,
+        "rss_mb_by_quarter_of_coding": rss.profile_mb(since=coding_from) if rss else [],
+    }
+
+
+def bench_stream(
+    corpus: str, limit: int | None, n_process: int, rss: PeakRSS | None = None
+) -> dict[str, Any]:
+    """Time reading and coding together, as ``realpolitik code -j N`` runs them: the parent
+    reads, cleans and de-duplicates articles while the workers code the chunks already read."""
+    import realpolitik
+    from realpolitik.distributed.local import code_articles
+
+    pipeline, load_s = timed(lambda: realpolitik.load(Settings()))
+    coding_from = time.perf_counter() - rss._start if rss is not None else 0.0
+    stream = stream_corpus(corpus, limit)
+    results, seconds = timed(lambda: list(code_articles(stream, pipeline, n_process=n_process)))
+    cpu = Clock.cpu
+    coded = [a for a, _ in results if pipeline.codable(a)]
+    n_words = words(coded)
+    return {
+        "articles": len(results),
+        "coded_articles": len(coded),
+        "words": n_words,
+        "events": sum(len(events) for _, events in results),
+        "load_s": round(load_s, 2),
+        "end_to_end": rates(len(results), n_words, seconds, cpu),
         "coder_version": pipeline.version,
         "rss_mb_by_quarter_of_coding": rss.profile_mb(since=coding_from) if rss else [],
     }
@@ -310,9 +346,7 @@ def bench_profile(corpus: str, limit: int | None, top: int = 40) -> dict[str, An
     total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
     by_stage: Counter[str] = Counter()
     for (filename, _, _), row in stats.stats.items():  # type: ignore[attr-defined]
-        stage = next(
-            (name for name, marks in STAGES if any(m in filename for m in marks)), "other"
-        )
+        stage = next((name for name, marks in STAGES if any(m in filename for m in marks)), "other")
         by_stage[stage] += row[2]
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
@@ -344,7 +378,7 @@ def _top(stats: pstats.Stats, top: int, column: int = 2) -> list[dict[str, Any]]
 def main(argv: list[str] | None = None) -> int:
     """Run one measurement and print (and optionally write) its JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["e2e", "pool", "spacy", "profile"])
+    parser.add_argument("mode", choices=["e2e", "pool", "stream", "spacy", "profile"])
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="wikinews")
     parser.add_argument("--limit", type=int, default=None, help="first N articles")
     parser.add_argument("--n-process", type=int, default=1)
@@ -356,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode in ("e2e", "pool"):
             pool = args.mode == "pool"
             result = bench_e2e(args.corpus, limit, args.n_process, pool=pool, rss=rss)
+        elif args.mode == "stream":
+            result = bench_stream(args.corpus, limit, args.n_process, rss=rss)
         elif args.mode == "spacy":
             result = bench_spacy(args.corpus, limit, args.n_process)
         else:

@@ -2,7 +2,8 @@
 
 Every measurement runs in its own process (one configuration's peak RSS each). For each corpus
 (Wikinews, all 317 articles; the first 5,000 Reuters articles): the coding path with two
-processes (``local.code_parallel``, what ``realpolitik code -j 2`` runs), spaCy parsing every
+processes (``local.code_parallel``, what ``realpolitik code -j 2`` runs: on read articles, and
+streamed, reading while the workers code), spaCy parsing every
 sentence with two processes in the same run (the baseline), and ``prefilter.py``: the events
 found with the pre-parse filter against the unfiltered path. Then a profile of one process.
 Results go to ``benchmarks/results/pipeline-<time>.json`` (and ``pipeline-latest.json``), and a
@@ -106,7 +107,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"machine": machine(), "runs": [], "prefilter": {}}
     corpora = [("wikinews", None), ("reuters", args.reuters_limit)]
     corpora = [c for c in corpora if c[0] in args.corpora]
-    configurations = [("pool", 2), ("spacy", 2)]
+    configurations = [("pool", 2), ("stream", 2), ("spacy", 2)]
     if args.one_process:
         configurations += [("e2e", 1), ("spacy", 1)]
     for corpus, limit in corpora:
@@ -156,15 +157,17 @@ def check_targets(results: dict[str, Any]) -> dict[str, Any]:
     """Return each target with the measured value and whether it is met."""
     checks: dict[str, Any] = {}
     for corpus in ("wikinews", "reuters"):
-        row = _find(results, corpus, "pool", 2)
-        if not row or "error" in row:
+        rows = [_find(results, corpus, mode, 2) for mode in ("pool", "stream")]
+        rows = [r for r in rows if r and "error" not in r]
+        if not rows:
             continue
-        rate = row["end_to_end"]["articles_per_s"]
+        best = max(rows, key=lambda r: r["end_to_end"]["articles_per_s"])
+        rate = best["end_to_end"]["articles_per_s"]
         if corpus == "wikinews":
             checks["wikinews_read_code_articles_per_s_2proc"] = {
-                "target": TARGET_ARTICLES_PER_S, "measured": rate,
+                "target": TARGET_ARTICLES_PER_S, "measured": rate, "runner": best["mode"],
                 "met": rate >= TARGET_ARTICLES_PER_S,
-                "load_average": row.get("load_average"),
+                "load_average": best.get("load_average"),
             }  # fmt: skip
         ratio = speed_ratios(results, corpus)["per_cpu_s"]
         if ratio is not None:
@@ -177,7 +180,9 @@ def check_targets(results: dict[str, Any]) -> dict[str, Any]:
             checks[f"{corpus}_events_kept_vs_unfiltered"] = {
                 "target": TARGET_EVENT_SHARE, "measured": kept, "met": kept >= TARGET_EVENT_SHARE,
             }  # fmt: skip
-    peaks = [r["peak_rss_mb"] for r in results["runs"] if r.get("mode") in ("e2e", "pool")]
+    peaks = [
+        r["peak_rss_mb"] for r in results["runs"] if r.get("mode") in ("e2e", "pool", "stream")
+    ]
     if peaks:
         checks["peak_rss_mb"] = {
             "target": TARGET_RSS_MB,
@@ -198,6 +203,7 @@ def table(results: dict[str, Any]) -> str:
     names = {
         "e2e": "Pipeline.pipe",
         "pool": "local.code_parallel",
+        "stream": "code -j 2 (read while coding)",
         "spacy": "spaCy, every sentence",
     }
     for row in results["runs"]:
@@ -210,7 +216,7 @@ def table(results: dict[str, Any]) -> str:
         load_text = f"{load[0]:.1f}" if load else ""
         lines.append(
             f"| {row['corpus']} | {names[row['mode']]} | {row['n_process']} | {row['articles']} "
-            f"| {block['articles_per_s']} | {e2e.get('articles_per_s', '')} "
+            f"| {block.get('articles_per_s', '')} | {e2e.get('articles_per_s', '')} "
             f"| {block.get('articles_per_cpu_s', '')} | {e2e.get('articles_per_cpu_s', '')} "
             f"| {row['peak_rss_mb']} ({row.get('peak_pss_mb', '')}) | {row.get('events', '')} "
             f"| {load_text} |"
