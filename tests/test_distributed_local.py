@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import os
 import platform
 import sys
 from collections.abc import Iterator
@@ -10,7 +12,13 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from realpolitik.distributed.local import ArticleCoder, code_parallel, release_free_memory
+from realpolitik.distributed import local
+from realpolitik.distributed.local import (
+    ArticleCoder,
+    _code_chunk,
+    code_parallel,
+    release_free_memory,
+)
 from realpolitik.distributed.worker import _PIPELINES, keep_pipeline, worker_pipeline
 from realpolitik.models import Article
 
@@ -84,3 +92,32 @@ def test_release_free_memory_trims_the_heap_before_forking() -> None:
     garbage = [bytes(1000) for _ in range(20_000)]  # 20 MB of small blocks on the C heap
     del garbage
     assert release_free_memory() is True
+
+
+def _dies_on_crash(key: str, articles: list[Article], batch_size: int) -> list:
+    """A worker's chunk job that ends its process on an article saying CRASH."""
+    if any("CRASH" in a.text for a in articles):
+        os._exit(3)
+    return _code_chunk(key, articles, batch_size)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_a_dying_worker_costs_its_chunk_not_the_run(
+    pipeline, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker that dies (a crash, the kernel's OOM killer) loses its chunk's articles, each
+    reported with W401; the pool restarts and every other article is coded."""
+    articles = _articles(12)
+    articles[5] = Article(id="bad", text="CRASH " + TEXTS[0], date="2024-01-01")
+    expected = {a.id: [e.event_id for e in ev] for a, ev in pipeline.pipe(articles)}
+    monkeypatch.setattr(local, "_code_chunk", _dies_on_crash)
+    with caplog.at_level(logging.WARNING):
+        coded = list(code_parallel(articles, pipeline=pipeline, n_process=2, chunk_size=2))
+    assert [a.id for a, _ in coded] == [a.id for a in articles]
+    lost = {a.id for a, events in coded if not events and expected[a.id]}
+    assert "bad" in {a.id for a, events in coded if not events}
+    assert any("W401" in r.message and "bad" in r.message for r in caplog.records)
+    assert all(any(a in r.message for r in caplog.records) for a in lost)
+    assert len(lost) <= 4  # at most the chunks in flight when the worker died
+    kept = [a.id for a, events in coded if events]
+    assert kept and all([e.event_id for e in ev] == expected[a.id] for a, ev in coded if ev)

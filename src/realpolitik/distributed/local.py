@@ -19,11 +19,13 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from realpolitik.distributed.worker import keep_pipeline, settings_key, worker_pipeline
+from realpolitik.errors import Warnings
 from realpolitik.models import Article, Event
 from realpolitik.settings import Settings
 
@@ -74,7 +76,8 @@ def code_parallel(
     Memory stays flat whatever the stream's length: at most ``2 * n_process`` chunks are read
     ahead, and the workers share the parent's loaded pages (spaCy model, knowledge bases, the
     back-off's ONNX session and exemplar vectors) copy-on-write. Yields the caller's own Article
-    objects; only the events come back from the workers.
+    objects; only the events come back from the workers. A worker that dies costs the articles
+    of its chunk (W401 each), not the run: the pool is restarted.
     """
     if pipeline is not None:
         settings, key = pipeline.settings, keep_pipeline(pipeline)
@@ -86,9 +89,11 @@ def code_parallel(
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     release_free_memory()
+    context = multiprocessing.get_context(method)
     stream = iter(articles)
-    with ProcessPoolExecutor(n_process, mp_context=multiprocessing.get_context(method)) as pool:
-        pending: deque[tuple[list[Article], Future[list[list[Event]]]]] = deque()
+    pool = ProcessPoolExecutor(n_process, mp_context=context)
+    pending: deque[tuple[list[Article], Future[list[list[Event]]]]] = deque()
+    try:
         while True:
             while len(pending) < 2 * n_process:
                 chunk = list(islice(stream, chunk_size))
@@ -98,7 +103,40 @@ def code_parallel(
             if not pending:
                 return
             chunk, future = pending.popleft()
-            yield from zip(chunk, future.result(), strict=True)
+            try:
+                coded = future.result()
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory, a crash)
+                coded = _lost(chunk, exc)
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = ProcessPoolExecutor(n_process, mp_context=context)
+                pending = deque(
+                    (
+                        c,
+                        f
+                        if _succeeded(f)
+                        else pool.submit(_code_chunk, key, c, settings.batch_size),
+                    )
+                    for c, f in pending
+                )
+            yield from zip(chunk, coded, strict=True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _succeeded(future: Future) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _lost(chunk: list[Article], exc: BaseException) -> list[list[Event]]:
+    """Report the articles of a chunk whose worker died (W401 each); return no events for them.
+
+    The pool is restarted and the other queued chunks are coded again, so a worker that dies
+    on one article costs at most the chunks it held, never the run.
+    """
+    detail = f"worker process ended: {exc!r}"[:200]
+    for article in chunk:
+        logger.warning(Warnings.W401.format(doc_id=article.id, detail=detail))
+    return [[] for _ in chunk]
 
 
 def code_articles(
