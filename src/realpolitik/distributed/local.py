@@ -17,7 +17,7 @@ import logging
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -77,7 +77,7 @@ def code_parallel(
     ahead, and the workers share the parent's loaded pages (spaCy model, knowledge bases, the
     back-off's ONNX session and exemplar vectors) copy-on-write. Yields the caller's own Article
     objects; only the events come back from the workers. A worker that dies costs the articles
-    of its chunk (W401 each), not the run: the pool is restarted.
+    of the chunk that killed it (W401 each), not the run: the pool is restarted.
     """
     if pipeline is not None:
         settings, key = pipeline.settings, keep_pipeline(pipeline)
@@ -91,7 +91,11 @@ def code_parallel(
     release_free_memory()
     context = multiprocessing.get_context(method)
     stream = iter(articles)
-    pool = ProcessPoolExecutor(n_process, mp_context=context)
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(n_process, mp_context=context)
+
+    pool = new_pool()
     pending: deque[tuple[list[Article], Future[list[list[Event]]]]] = deque()
     try:
         while True:
@@ -105,10 +109,8 @@ def code_parallel(
             chunk, future = pending.popleft()
             try:
                 coded = future.result()
-            except BrokenProcessPool as exc:  # a worker died (killed, out of memory, a crash)
-                coded = _lost(chunk, exc)
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = ProcessPoolExecutor(n_process, mp_context=context)
+            except BrokenProcessPool:  # a worker died (killed, out of memory, a crash)
+                pool, coded = _retry_alone(pool, new_pool, key, chunk, settings.batch_size)
                 pending = deque(
                     (
                         c,
@@ -127,12 +129,30 @@ def _succeeded(future: Future) -> bool:
     return future.done() and not future.cancelled() and future.exception() is None
 
 
-def _lost(chunk: list[Article], exc: BaseException) -> list[list[Event]]:
-    """Report the articles of a chunk whose worker died (W401 each); return no events for them.
+def _retry_alone(
+    pool: ProcessPoolExecutor,
+    new_pool: Callable[[], ProcessPoolExecutor],
+    key: str,
+    chunk: list[Article],
+    batch_size: int,
+) -> tuple[ProcessPoolExecutor, list[list[Event]]]:
+    """After a worker died, code the oldest queued chunk alone in a fresh pool; return the pool
+    to go on with and the chunk's events (none, reported, when it kills its worker again).
 
-    The pool is restarted and the other queued chunks are coded again, so a worker that dies
-    on one article costs at most the chunks it held, never the run.
+    A broken pool fails every queued chunk, not only the one that killed it: coding the oldest
+    alone tells which it was, so only the chunk holding the bad article is lost.
     """
+    pool.shutdown(wait=True, cancel_futures=True)
+    pool = new_pool()
+    try:
+        return pool, pool.submit(_code_chunk, key, chunk, batch_size).result()
+    except BrokenProcessPool as exc:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return new_pool(), _lost(chunk, exc)
+
+
+def _lost(chunk: list[Article], exc: BaseException) -> list[list[Event]]:
+    """Report the articles of a chunk that killed its worker (W401 each); return no events."""
     detail = f"worker process ended: {exc!r}"[:200]
     for article in chunk:
         logger.warning(Warnings.W401.format(doc_id=article.id, detail=detail))
