@@ -53,15 +53,20 @@ def event_key(event: Event) -> EventKey:
     return (event.doc_id, event.source.key, event.target.key, event.cameo, span[0])
 
 
-def coded_events(pipeline, articles: list[Article]) -> set[EventKey]:  # noqa: ANN001
-    """Return the keys of every event the pipeline codes in the articles."""
-    return {event_key(e) for _, events in pipeline.pipe(articles) for e in events}
+def coded_events(pipeline, articles: list[Article]) -> dict[EventKey, Event]:  # noqa: ANN001
+    """Return every event the pipeline codes in the articles, by key."""
+    return {event_key(e): e for _, events in pipeline.pipe(articles) for e in events}
 
 
-def filter_figures(pipeline, articles: list[Article]) -> dict[str, Any]:  # noqa: ANN001
-    """Return the share of sentences and characters the filter keeps, and its own cost."""
+def filter_figures(pipeline, articles: list[Article]) -> tuple[dict[str, Any], dict]:  # noqa: ANN001
+    """Return the share of sentences and characters the filter keeps and its own cost, and
+    each article's kept character ranges."""
     texts = [a.text[: pipeline.settings.max_chars] for a in articles]
     condensed, cpu, _ = measured(lambda: [pipeline.sentence_filter.condense(t) for t in texts])
+    kept_ranges = {
+        a.id: [(p.original_start, p.original_start + p.end - p.start) for p in c.pieces]
+        for a, c in zip(articles, condensed, strict=True)
+    }
     sentences = sum(c.total_sentences for c in condensed)
     kept = sum(len(c.pieces) for c in condensed)
     kept_chars = sum(p.end - p.start for c in condensed for p in c.pieces)
@@ -72,7 +77,27 @@ def filter_figures(pipeline, articles: list[Article]) -> dict[str, Any]:  # noqa
         "kept_sentence_share": round(kept / max(1, sentences), 4),
         "kept_char_share": round(kept_chars / max(1, chars), 4),
         "filter_cpu_s": round(cpu, 2),
-    }
+    }, kept_ranges
+
+
+def describe_lost(lost: list[Event], kept_ranges: dict) -> dict[str, Any]:
+    """Split the lost events: those whose trigger lies in a sentence the filter skipped (the
+    filter's misses) and those in a kept sentence (the parse differs without the rest of the
+    article around it), each by rule (lexicon pattern or back-off model)."""
+    out: dict[str, Any] = {"skipped_pattern": 0, "skipped_model": 0, "kept_pattern": 0,
+                           "kept_model": 0}  # fmt: skip
+    examples = []
+    for event in lost:
+        at = (event.evidence.trigger_span or event.span)[0]
+        kept = any(a <= at < b for a, b in kept_ranges.get(event.doc_id, []))
+        rule = "model" if event.evidence.rule == "model" else "pattern"
+        out[f"{'kept' if kept else 'skipped'}_{rule}"] += 1
+        examples.append(
+            {"doc": event.doc_id, "cameo": event.cameo, "rule": rule, "kept": kept,
+             "sentence": event.sentence[:200]}  # fmt: skip
+        )
+    out["examples"] = examples[:25]
+    return out
 
 
 def per_cpu(n_articles: int, n_words: int, cpu: float, wall: float) -> dict[str, float]:
@@ -93,10 +118,11 @@ def bench_prefilter(corpus: str, limit: int | None) -> dict[str, Any]:
     off = realpolitik.load(Settings(prefilter=False))
     articles = [a for a in read_corpus(corpus, limit) if on.codable(a)]
     n_words = words(articles)
-    figures = filter_figures(on, articles)
+    figures, kept_ranges = filter_figures(on, articles)
     events_on, on_cpu, on_wall = measured(lambda: coded_events(on, articles))
     events_off, off_cpu, off_wall = measured(lambda: coded_events(off, articles))
-    lost, gained = events_off - events_on, events_on - events_off
+    lost, gained = events_off.keys() - events_on.keys(), events_on.keys() - events_off.keys()
+    model_off = sum(e.evidence.rule == "model" for e in events_off.values())
     return {
         "articles": len(articles),
         "words": n_words,
@@ -106,11 +132,12 @@ def bench_prefilter(corpus: str, limit: int | None) -> dict[str, Any]:
         "speedup_per_cpu_s": round(off_cpu / max(on_cpu, 1e-9), 2),
         "events_with_filter": len(events_on),
         "events_without_filter": len(events_off),
+        "model_events_without_filter": model_off,
         "events_lost": len(lost),
         "events_gained": len(gained),
         "lost_share": round(len(lost) / max(1, len(events_off)), 4),
         "gained_share": round(len(gained) / max(1, len(events_off)), 4),
-        "lost_examples": [list(k) for k in sorted(lost)[:20]],
+        "lost": describe_lost([events_off[k] for k in sorted(lost)], kept_ranges),
     }
 
 

@@ -78,3 +78,45 @@ def load_nlp(settings: Settings | None = None) -> Language:
     nlp.batch_size = settings.batch_size
     nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
     return nlp
+
+
+class LemmaGuesser:
+    """Every lemma spaCy's rule lemmatizer could give a word, before any tagging.
+
+    The English lemmatizer picks a lemma from the lower-case form, its part of speech and the
+    model's own tables (exceptions such as "went" -> "go", suffix rules such as "-ied" -> "-y").
+    Applying every exception and every suffix rule of the open word classes to a form, without
+    knowing its tag, gives a superset of the lemma the tagged pipeline will assign, so a test on
+    these candidates never misses a word the coder would look up by lemma. Results are cached per
+    form (the vocabulary of a corpus is small).
+    """
+
+    POS = ("verb", "noun", "adj")
+
+    def __init__(self, nlp: Language) -> None:
+        """Read the lemma tables of ``nlp``'s lemmatizer (none when it has no lemmatizer)."""
+        self.rules: list[tuple[str, str]] = []
+        self.exceptions: list[dict] = []
+        if "lemmatizer" in nlp.pipe_names:
+            lookups = nlp.get_pipe("lemmatizer").lookups
+            rules = lookups.get_table("lemma_rules", {})
+            exceptions = lookups.get_table("lemma_exc", {})
+            for pos in self.POS:
+                self.rules += [(old, new) for old, new in rules.get(pos, [])]
+                self.exceptions.append(exceptions.get(pos, {}))
+            self.rules = list(dict.fromkeys(self.rules))
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def __call__(self, form: str) -> frozenset[str]:
+        """Return the lemmas a lower-case ``form`` may get, the form itself included."""
+        found = self._cache.get(form)
+        if found is None:
+            found = {form}
+            for old, new in self.rules:
+                if form.endswith(old):
+                    found.add(form[: len(form) - len(old)] + new)
+            for table in self.exceptions:
+                found.update(table.get(form, ()))
+            found.discard("")
+            found = self._cache[form] = frozenset(found)
+        return found

@@ -11,18 +11,20 @@ from spacy.tokens import Doc, Span
 
 from realpolitik.actors import ActorResolver
 from realpolitik.coder.backoff import Backoff
-from realpolitik.coder.engine import EventCoder, MentionIndex
-from realpolitik.coder.lexicon import load_lexicon
+from realpolitik.coder.engine import LIGHT_PRESENCE_VERBS, EventCoder, MentionIndex
+from realpolitik.coder.lexicon import Pattern, load_lexicon
 from realpolitik.coder.places import Gazetteer
 from realpolitik.errors import Errors, RealpolitikError, SourceError, Warnings
 from realpolitik.models import Article, Event
-from realpolitik.nlp import load_nlp
+from realpolitik.nlp import LemmaGuesser, load_nlp
 from realpolitik.ontology import load_ontology
 from realpolitik.prefilter import (
     Condensed,
     SentenceFilter,
+    TriggerWords,
     break_punctuation_runs,
     cap_sentences,
+    condensed_doc,
 )
 from realpolitik.settings import Settings
 from realpolitik.sources.dates import iso_day
@@ -50,7 +52,6 @@ class Pipeline:
             generated=self.settings.lexicon_generated,
         )
         self.resolver = ActorResolver(self.nlp, settings=self.settings)
-        self.sentence_filter = SentenceFilter(self.nlp, self.resolver.matcher)
         self.coder = EventCoder(
             self.lexicon,
             self.ontology,
@@ -60,7 +61,26 @@ class Pipeline:
             gazetteer=Gazetteer.load(),
             backoff=Backoff.load(self.settings),
         )
+        self.sentence_filter = SentenceFilter(
+            self.nlp,
+            self.resolver.matcher,
+            triggers=self._trigger_words() if self.settings.prefilter_triggers else None,
+            context=self.settings.prefilter_context,
+        )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
+
+    def _trigger_words(self) -> TriggerWords:
+        """Build the pre-filter's trigger test from the lexicon, with the one subject condition
+        the coder adds: a light presence verb codes a visit (042) only with a delegation noun as
+        subject ("a Brazilian trade team is in Beijing"), so "is" alone triggers nothing."""
+        nouns = self.coder.args.words.delegation_nouns
+
+        def subjects(lemma: str, pattern: Pattern) -> frozenset[str]:
+            light = lemma in LIGHT_PRESENCE_VERBS and pattern.code.startswith("042")
+            return nouns if light else frozenset()
+
+        needs = self.lexicon.trigger_needs(subjects=subjects)
+        return TriggerWords(needs, LemmaGuesser(self.nlp), self.nlp.vocab)
 
     def _data_digest(self) -> str:
         """Hash the lexicon and user files, so re-coding after a lexicon change is detectable."""
@@ -109,8 +129,9 @@ class Pipeline:
         return self.settings.prefilter and self.settings.require_actors
 
     def prepare(self, article: Article) -> tuple[str | Doc, Condensed | None]:
-        """Return what to parse for an article: its condensed sentences (a Doc whose sentence
-        starts are fixed) with their map, or its whole text when condensing is off."""
+        """Return what to parse for an article: its condensed sentences (a Doc built from the
+        filter's tokens, whose sentence starts are fixed) with their map, or its whole text when
+        condensing is off."""
         text = break_punctuation_runs(article.text[: self.settings.max_chars])
         if not self.condensing:
             return text, None
@@ -123,12 +144,7 @@ class Pipeline:
         if cut:
             limit = self.settings.max_sentence_chars
             logger.warning(Warnings.W203.format(doc_id=article.id, count=cut, limit=limit))
-        doc = self.nlp.make_doc(condensed.text)
-        for piece in condensed.pieces:
-            span = doc.char_span(piece.start, piece.end, alignment_mode="expand")
-            if span is not None and len(span):
-                doc[span.start].is_sent_start = True
-        return doc, condensed
+        return condensed_doc(condensed, self.nlp.vocab)
 
     @staticmethod
     def codable(article: Article) -> bool:
@@ -146,7 +162,8 @@ class Pipeline:
 
         condensed: the map of a condensed doc back to the article (offsets, sentence numbers)
         """
-        mentions = self.resolver(doc, date=article.date)
+        matches = condensed.matches if condensed is not None else None
+        mentions = self.resolver(doc, date=article.date, matches=matches)
         index = MentionIndex(mentions)
         events: list[Event] = []
         history: list = []  # matched clauses so far, for event anaphora ("such proposals")

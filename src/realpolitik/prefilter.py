@@ -1,24 +1,35 @@
 """Choose the sentences worth parsing before the expensive step, and keep their offsets.
 
-An event needs two actors. Before tagging and parsing, the article is tokenized, split into
-sentences by punctuation and scanned with the actor matcher alone (lower-case phrase lookup, no
-model). A sentence is kept when it names two different actors, or one actor and a pronoun or role
-noun ("he", "the minister") that may refer to another; the nearest earlier sentence naming an
-actor is kept with it as context for coreference. The kept sentences are joined into a condensed
-text whose pieces remember where they came from, so events point back into the original text.
+An event needs two actors and a word a lexicon pattern can fire on. Before tagging and parsing,
+the article is tokenized, split into sentences by punctuation and scanned with the actor matcher
+alone (lower-case phrase lookup, no model). A sentence is kept when it holds an event trigger (a
+word whose possible lemmas include a pattern's verb or event noun, ``TriggerWords``) and names two
+different actors, or one actor and a pronoun or role noun ("he", "the minister") that may refer to
+another; the nearest earlier sentence naming an actor is kept with it as context for coreference.
+The kept sentences are joined into a condensed text whose pieces remember where they came from, so
+events point back into the original text. The parser gets a Doc built from the filter's own
+tokens (``condensed_doc``), with the actor matches mapped onto it: the article is tokenized once.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from realpolitik.actors.resolve import PRONOUN_KEY, ROLE_NOUN_KEY
+from realpolitik.coder.lexicon import Need
+
+Match = tuple[int, int, str]  # (start token, end token, matcher key)
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +69,18 @@ class Piece:
 
 @dataclass
 class Condensed:
-    """The sentences kept for parsing, joined, with the map back to the article."""
+    """The sentences kept for parsing, joined, with the map back to the article.
+
+    source: the filter's tokens of the whole article, which the parsed doc is built from
+    matches: the actor matcher's hits, in the tokens of ``source`` while it is set, else in the
+      tokens of the condensed doc (``condensed_doc``), so the resolver need not match again
+    """
 
     text: str
     pieces: list[Piece] = field(default_factory=list)
     total_sentences: int = 0
+    source: Doc | None = None
+    matches: list[Match] | None = None
 
     def piece_at(self, offset: int) -> Piece | None:
         """Return the piece holding a condensed-text character offset."""
@@ -72,44 +90,135 @@ class Condensed:
         return None
 
 
-class SentenceFilter:
-    """Split, scan and condense articles; build once per pipeline."""
+class TriggerWords:
+    """Tell which sentences may hold an event trigger, from their lower-case word forms alone.
 
-    def __init__(self, nlp: Language, matcher) -> None:  # noqa: ANN001 - AliasMatcher
+    A word is a trigger candidate when one of the lemmas the lemmatizer could give it (``guess``:
+    form -> candidate lemmas, ``nlp.LemmaGuesser``) is a lemma some pattern fires on. A sentence
+    holds a trigger when, for one such lemma, one of its patterns finds what else it needs in the
+    sentence (``needs``: lemma -> (particles, object lemmas, complement lemmas) per pattern, None
+    when nothing more; ``Lexicon.trigger_needs``). Answers per word form are cached by string id.
+    """
+
+    def __init__(
+        self,
+        needs: dict[str, tuple[Need, ...] | None],
+        guess: Callable[[str], frozenset[str]],
+        vocab: Vocab,
+    ) -> None:
+        self.needs = needs
+        self.lemmas = frozenset(needs)
+        self.guess = guess
+        self.strings = vocab.strings
+        self._known: dict[int, bool] = {}
+
+    def flags(self, ids: np.ndarray) -> np.ndarray:
+        """Return a boolean array: for each LOWER id, whether the word may be a trigger."""
+        if not len(ids):
+            return np.zeros(0, dtype=bool)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        known = self._known
+        out = np.empty(len(unique), dtype=bool)
+        for i, key in enumerate(unique.tolist()):
+            flag = known.get(key)
+            if flag is None:
+                flag = known[key] = not self.lemmas.isdisjoint(self.guess(self.strings[key]))
+            out[i] = flag
+        return out[inverse]
+
+    def holds(self, ids: list[int]) -> bool:
+        """Return whether a sentence (its LOWER ids) meets one trigger lemma's needs."""
+        forms = {self.strings[key] for key in ids}
+        lemmas: set[str] = set()
+        for form in forms:
+            lemmas.update(self.guess(form))
+        for lemma in lemmas.intersection(self.needs):
+            needs = self.needs[lemma]
+            if needs is None or any(_met(need, forms, lemmas) for need in needs):
+                return True
+        return False
+
+    def __contains__(self, word: str) -> bool:
+        return not self.lemmas.isdisjoint(self.guess(word.lower()))
+
+
+def _met(need: Need, forms: set[str], lemmas: set[str]) -> bool:
+    """Return whether a sentence's word forms and candidate lemmas meet one pattern's needs."""
+    particles, *words = need
+    return (not particles or not particles.isdisjoint(forms)) and all(
+        not group or not group.isdisjoint(lemmas) for group in words
+    )
+
+
+class SentenceFilter:
+    """Split, scan and condense articles; build once per pipeline.
+
+    triggers: when given, a sentence is parsed only if it also holds an event trigger
+    context: keep the nearest earlier actor sentence of a sentence that needs coreference
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        matcher,  # noqa: ANN001 - AliasMatcher
+        *,
+        triggers: TriggerWords | None = None,
+        context: bool = True,
+    ) -> None:
         self.make_doc = nlp.make_doc
         self.sentencizer = Sentencizer()
         self.matcher = matcher
+        self.triggers = triggers
+        self.context = context
 
     def sentences(self, text: str) -> Doc:
         """Tokenize ``text`` and mark sentence starts by punctuation."""
         return self.sentencizer(self.make_doc(text))
 
     def condense(self, text: str) -> Condensed:
-        """Return the kept sentences of ``text``, joined, with their origins."""
+        """Return the kept sentences of ``text``, joined, with their origins, tokens and actor
+        matches."""
         doc = self.sentences(text)
         sents = list(doc.sents)
+        starts = [s.start for s in sents]
+        ids = doc.to_array(LOWER)
+        matches = self.matcher.match_ids(ids.tolist()) if len(doc) else []
         actors: list[set[str]] = [set() for _ in sents]
         referring = [False] * len(sents)
-        starts = [s.start for s in sents]
-        for start, _end, key in self.matcher(doc):
+        for start, _end, key in matches:
             i = _sentence_of(starts, start)
             if key.startswith((PRONOUN_KEY, ROLE_NOUN_KEY)):
                 referring[i] = True
             else:
                 actors[i].add(key)
+        flagged = self._flagged(ids, starts)
         keep: set[int] = set()
         for i, keys in enumerate(actors):
-            if len(keys) >= 2 or (keys and referring[i]):
+            if not (len(keys) >= 2 or (keys and referring[i])):
+                continue
+            if self.triggers is None or (
+                flagged[i] and self.triggers.holds(ids[sents[i].start : sents[i].end].tolist())
+            ):
                 keep.add(i)
-                if referring[i]:  # keep the nearest earlier sentence naming an actor
+                if referring[i] and self.context:  # the nearest earlier sentence naming an actor
                     earlier = next((j for j in range(i - 1, -1, -1) if actors[j]), None)
                     if earlier is not None:
                         keep.add(earlier)
-        return _join(
+        condensed = _join(
             text,
             [(i, sents[i].start_char, sents[i].end_char) for i in sorted(keep)],
             total=len(sents),
         )
+        condensed.source, condensed.matches = doc, matches
+        return condensed
+
+    def _flagged(self, ids: np.ndarray, starts: list[int]) -> list[bool]:
+        """Return, per sentence, whether it holds a trigger candidate (all True without
+        triggers): the cheap test before ``TriggerWords.holds``."""
+        if self.triggers is None or not len(ids):
+            return [True] * len(starts)
+        flags = self.triggers.flags(ids).astype(np.int32)
+        return (np.add.reduceat(flags, starts) > 0).tolist()
 
 
 def _sentence_of(starts: list[int], token: int) -> int:
@@ -156,4 +265,78 @@ def cap_sentences(
         total += length + len(SEPARATOR)
     if not cut and len(spans) == len(condensed.pieces):
         return condensed, 0
-    return _join(text, spans, total=condensed.total_sentences), cut
+    capped = _join(text, spans, total=condensed.total_sentences)
+    capped.source, capped.matches = condensed.source, condensed.matches
+    return capped, cut
+
+
+def condensed_doc(condensed: Condensed, vocab: Vocab) -> tuple[Doc, Condensed]:
+    """Build the Doc to parse from the filter's tokens of the kept sentences (no second
+    tokenization), with each piece's first token a sentence start and the pieces separated by
+    a whitespace token, as tokenizing ``condensed.text`` would give.
+
+    A piece cut inside a token (``cap_sentences``) loses that token; whitespace tokens at a
+    piece's edges are left out. Returns: the Doc and the Condensed that maps it (its text is
+    the Doc's text, its matches are in the Doc's tokens).
+    """
+    source = condensed.source
+    if source is None:
+        raise ValueError("condensed_doc needs the Condensed that SentenceFilter.condense made")
+    table = source.to_array([IDX, LENGTH, SPACY, ORTH])
+    begins = table[:, 0].tolist()
+    strings = source.vocab.strings
+    words, spaces, starts = [], [], []
+    pieces: list[Piece] = []
+    ranges: list[tuple[int, int, int]] = []  # (source first, source end, doc first) per piece
+    offset = 0
+    for piece in condensed.pieces:
+        first, end = _token_range(source, table, begins, piece)
+        if first >= end:
+            continue
+        if words:
+            words.append(SEPARATOR)
+            spaces.append(False)
+            starts.append(None)
+            offset += len(SEPARATOR)
+        ranges.append((first, end, len(words)))
+        start = offset
+        for i in range(first, end):
+            words.append(strings[int(table[i, 3])])
+            space = bool(table[i, 2]) and i < end - 1
+            spaces.append(space)
+            starts.append(i == first or None)
+            offset += int(table[i, 1]) + space
+        pieces.append(Piece(start, offset, begins[first], piece.sentence_index))
+    doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
+    matches = _map_matches(condensed.matches or [], ranges)
+    return doc, Condensed(doc.text, pieces, condensed.total_sentences, matches=matches)
+
+
+def _token_range(
+    source: Doc, table: np.ndarray, begins: list[int], piece: Piece
+) -> tuple[int, int]:
+    """Return the source tokens (first, end) lying wholly inside a piece, space tokens at its
+    edges left out."""
+    stop = piece.original_start + piece.end - piece.start
+    first = bisect_right(begins, piece.original_start - 1)
+    end = bisect_right(begins, stop - 1)
+    while end > first and begins[end - 1] + int(table[end - 1, 1]) > stop:
+        end -= 1
+    while first < end and source[first].is_space:
+        first += 1
+    while end > first and source[end - 1].is_space:
+        end -= 1
+    return first, end
+
+
+def _map_matches(matches: list[Match], ranges: list[tuple[int, int, int]]) -> list[Match]:
+    """Move matches from source tokens to condensed-doc tokens; drop those not wholly inside
+    one kept piece."""
+    firsts = [r[0] for r in ranges]
+    out = []
+    for start, end, key in matches:
+        k = bisect_right(firsts, start) - 1
+        if k >= 0 and end <= ranges[k][1]:
+            shift = ranges[k][2] - ranges[k][0]
+            out.append((start + shift, end + shift, key))
+    return out

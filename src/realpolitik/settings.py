@@ -188,6 +188,16 @@ class Settings(BaseSettings):
     prefilter: bool = Field(
         True, description="Skip sentences that cannot hold an event before clause extraction."
     )
+    prefilter_triggers: bool = Field(
+        True,
+        description="With prefilter: parse a sentence only when it also holds a word that may "
+        "be a lexicon verb or event noun (any inflection).",
+    )
+    prefilter_context: bool = Field(
+        True,
+        description="With prefilter: also parse the nearest earlier actor sentence of a kept "
+        "sentence with a pronoun or role noun, as context for coreference.",
+    )
     code_hypothetical: bool = Field(
         False,
         description="Also code acts that are only possible ('could invade', 'an agreement to "

@@ -74,7 +74,12 @@ class AliasMatcher:
         """Return all matches, for each start the longer ones first."""
         if not len(doc):
             return []
-        ids = doc.to_array(LOWER).tolist()
+        return self.match_ids(doc.to_array(LOWER).tolist())
+
+    def match_ids(self, ids: list[int]) -> list[tuple[int, int, str]]:
+        """Return all matches in a token sequence given as lower-case string ids (a doc's
+        ``to_array(LOWER)``, which the pre-filter computes once), for each start the longer
+        ones first."""
         first, patterns = self._first, self._patterns
         n = len(ids)
         out = []

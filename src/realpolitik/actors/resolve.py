@@ -82,11 +82,23 @@ class ActorResolver:
         self.matcher.add(phrases)
 
     # --- public ---------------------------------------------------------------------------
-    def __call__(self, doc: Doc, *, date: str | None = None) -> list[Mention]:
-        """Return the doc's mentions sorted by start, non-overlapping, with coreference resolved."""
+    def __call__(
+        self,
+        doc: Doc,
+        *,
+        date: str | None = None,
+        matches: list[tuple[int, int, str]] | None = None,
+    ) -> list[Mention]:
+        """Return the doc's mentions sorted by start, non-overlapping, with coreference resolved.
+
+        matches: the alias matcher's output on this doc's tokens when the caller already has it
+          (the pre-filter matched the same tokens before parsing); else the doc is matched here
+        """
         ents = entity_index(doc)
         blocked: set[int] = set()  # tokens of country words that are no actor ("US dollars")
-        hits = introduced(disambiguate(select(self._hits(doc, ents, date, blocked))))
+        if matches is None:
+            matches = self.matcher(doc)
+        hits = introduced(disambiguate(select(self._hits(doc, matches, ents, date, blocked))))
         refs = {h.start: h.info for h in hits if h.kind in REFERENCE_KINDS}
         mentions = []
         for m in self.compose(doc, hits, date):
@@ -112,10 +124,15 @@ class ActorResolver:
 
     # --- matching -------------------------------------------------------------------------
     def _hits(
-        self, doc: Doc, ents: dict[int, tuple[int, int, str]], date: str | None, blocked: set[int]
+        self,
+        doc: Doc,
+        matches: list[tuple[int, int, str]],
+        ents: dict[int, tuple[int, int, str]],
+        date: str | None,
+        blocked: set[int],
     ) -> list[Hit]:
         hits = []
-        for start, end, key in self.matcher(doc):
+        for start, end, key in matches:
             hit = self._hit(doc, start, end, key, ents, date)
             if hit is None:
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,9 @@ DEFAULT_TARGET_PREPS: tuple[str, ...] = (
 EMPTY: frozenset[str] = frozenset()
 GENERATED_FILE = "verbs_peer.yaml"  # built by scripts/build_lexicon.py
 MODALITIES = {"asserted", "intended", "hypothetical", "reported"}
+#: what a pattern needs besides its lemma: one of its particles, of its object lemmas, of its
+#: complement lemmas, of its subject lemmas (an empty set: nothing)
+Need = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 
 
 class PatternSpec(BaseModel):
@@ -160,6 +164,33 @@ class Lexicon:
     @property
     def verbs(self) -> frozenset[str]:
         return frozenset(self.by_verb)
+
+    def trigger_needs(
+        self, *, subjects: Callable[[str, Pattern], frozenset[str]] | None = None
+    ) -> dict[str, tuple[Need, ...] | None]:
+        """Return every lemma a pattern can fire on (predicate verbs, fallback statement verbs,
+        event nouns; anaphoric nouns, which take up an earlier event) with what else a sentence
+        must hold for one of its patterns to fit: per pattern its particles, object lemmas,
+        complement lemmas and subject lemmas (each set, when not empty, needs one of its words);
+        None when some pattern needs nothing more. The pre-filter parses only sentences that
+        meet one.
+
+        subjects: (lemma, pattern) -> the subject lemmas the coder requires of that pattern
+          beyond the lexicon (a delegation "is in" a capital); empty when none
+        """
+        needs: dict[str, set[Need] | None] = dict.fromkeys(self.anaphoric_nouns)
+        for index in (self.by_verb, self.fallback, self.by_noun):
+            for lemma, patterns in index.items():
+                for p in patterns:
+                    who = subjects(lemma, p) if subjects is not None else EMPTY
+                    need = (p.particle, p.objects, EMPTY if "*" in p.xcomp else p.xcomp, who)
+                    if not any(need):
+                        needs[lemma] = None
+                    elif lemma not in needs:
+                        needs[lemma] = {need}
+                    elif needs[lemma] is not None:
+                        needs[lemma].add(need)
+        return {k: None if v is None else tuple(v) for k, v in needs.items()}
 
 
 def _read_yaml(path: Path | str, text: str) -> dict:
