@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 from importlib import resources
 
 import spacy
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from realpolitik.errors import Errors, NLPError
 from realpolitik.settings import Settings
@@ -77,7 +80,28 @@ def load_nlp(settings: Settings | None = None) -> Language:
         raise NLPError(Errors.E201.format(name=settings.spacy_model)) from exc
     nlp.batch_size = settings.batch_size
     nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
+    _use_fast_attributes(nlp)
     return nlp
+
+
+def _use_fast_attributes(nlp: Language) -> None:
+    """Swap spaCy's attribute_ruler for ``FastAttributes`` (same rules, same output, measured
+    identical on Wikinews and 400 Reuters articles, a quarter of the cost).
+
+    Every other component stays, because something reads what it sets: the tagger's TAG and
+    the ruler's POS (clauses, event nouns, the back-off's phrases), the parser's DEP and heads
+    (all argument finding), the lemmatizer's LEMMA (every pattern lookup; it needs POS and
+    MORPH), and NER's entities (the resolver's alias checks, unresolved names and surnames,
+    the coder's event locations) on every parsed sentence, since each one names an actor.
+    """
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe("attribute_ruler")
+    if not FastAttributes.handles(ruler):
+        return
+    index = nlp.pipe_names.index("attribute_ruler")
+    nlp.add_pipe("realpolitik_attributes", before=index, validate=False)
+    nlp.remove_pipe("attribute_ruler")
 
 
 class LemmaGuesser:
@@ -120,3 +144,158 @@ class LemmaGuesser:
             found.discard("")
             found = self._cache[form] = frozenset(found)
         return found
+
+
+_TOKEN_KEYS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+_ARRAY_ATTRS = ("POS", "MORPH", "LEMMA")
+_OPERATORS = frozenset({"IN", "NOT_IN", "REGEX"})
+
+
+def _known(pattern: list[dict]) -> bool:
+    """Return whether a rule pattern tests only what ``_accepts`` reads (no quantifiers)."""
+    for spec in pattern:
+        if not set(spec) <= set(_TOKEN_KEYS):
+            return False
+        for want in spec.values():
+            if isinstance(want, dict) and not (set(want) <= _OPERATORS and len(want) == 1):
+                return False
+    return True
+
+
+def _accepts(spec: dict, values: tuple) -> bool:
+    """Return whether one token pattern accepts a token's (tag, lower, dep, is_space)."""
+    for key, want in spec.items():
+        value = values[_TOKEN_KEYS.index(key)]
+        if isinstance(want, dict):
+            if "IN" in want and value not in want["IN"]:
+                return False
+            if "NOT_IN" in want and value in want["NOT_IN"]:
+                return False
+            if "REGEX" in want and re.search(want["REGEX"], str(value)) is None:
+                return False
+        elif value != want:
+            return False
+    return True
+
+
+class FastAttributes:
+    """spaCy's ``attribute_ruler`` with the same rules and the same result, at a fraction of its
+    cost: its token Matcher over ~180 patterns took a sixth of the coding time.
+
+    Each rule's first token is tested once per distinct (tag, lower, dep, space) of a corpus and
+    the answer cached; the rest of a multi-token rule is checked only where its first token
+    fits. As in the ruler, rules match on the parser's values and are applied in their order
+    (a later one wins). The coder and resolver read what it sets: POS (clauses, event nouns),
+    MORPH (the lemmatizer's base-form test) and the exceptional lemmas. A rule this class cannot
+    read (a quantifier, another attribute) makes ``load_nlp`` keep spaCy's ruler.
+    """
+
+    def __init__(self, ruler) -> None:  # noqa: ANN001 - spaCy's AttributeRuler
+        self.vocab = ruler.vocab
+        self.rules: list[tuple[dict, int]] = []  # attrs, index, in the ruler's order
+        self.patterns: list[tuple[int, list[dict]]] = []
+        for number, rule in enumerate(ruler.patterns):
+            self.rules.append((rule["attrs"], rule["index"]))
+            self.patterns += [(number, pattern) for pattern in rule["patterns"]]
+        self._starts: dict[tuple, tuple[tuple[int, ...], tuple]] = {}
+        self._folded: dict[tuple[int, ...], dict] = {}
+
+    @staticmethod
+    def handles(ruler) -> bool:  # noqa: ANN001
+        """Return whether every rule of ``ruler`` is one this class reads."""
+        return all(_known(p) for rule in ruler.patterns for p in rule["patterns"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set the rules' attributes on a parsed doc."""
+        if not len(doc):
+            return doc
+        keys = [tuple(k) for k in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()]
+        longer: dict[int, list[int]] = {}  # token -> multi-token rules that set it
+        starts = [self._rules_from(key) for key in keys]
+        for i, (_, multi) in enumerate(starts):
+            for number, pattern in multi:
+                target = i + self.rules[number][1]
+                if self._rest(pattern, keys, i) and 0 <= target < len(keys):
+                    longer.setdefault(target, []).append(number)
+        values = doc.to_array([POS, MORPH, LEMMA])
+        special: list[tuple[int, dict]] = []
+        for i, (single, _) in enumerate(starts):
+            extra = longer.get(i)
+            numbers = tuple(sorted(single + tuple(extra))) if extra else single
+            if not numbers:
+                continue
+            folded = self._fold(numbers)
+            for column, value in folded["_columns"]:
+                values[i, column] = value
+            if "TAG" in folded or "DEP" in folded:
+                special.append((i, folded))
+        doc.from_array([POS, MORPH, LEMMA], values)
+        for i, folded in special:
+            token = doc[i]
+            if "TAG" in folded:
+                token.tag_ = folded["TAG"]
+            if "DEP" in folded:
+                token.dep_ = folded["DEP"]
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):  # noqa: ANN001, ANN201 - spaCy's Pipe API
+        """Apply to a stream of docs."""
+        for doc in docs:
+            yield self(doc)
+
+    def _values(self, key: tuple) -> tuple:
+        strings = self.vocab.strings
+        return (*(strings[k] if k else "" for k in key[:3]), bool(key[3]))
+
+    def _rules_from(self, key: tuple) -> tuple[tuple[int, ...], tuple]:
+        """Return, for a token with these array values, the one-token rules that fit it and the
+        longer patterns whose first token fits it."""
+        found = self._starts.get(key)
+        if found is None:
+            values = self._values(key)
+            fits = [(n, p) for n, p in self.patterns if _accepts(p[0], values)]
+            single = tuple(sorted({n for n, p in fits if len(p) == 1}))
+            found = self._starts[key] = (single, tuple((n, p) for n, p in fits if len(p) > 1))
+        return found
+
+    def _rest(self, pattern: list[dict], keys: list[tuple], i: int) -> bool:
+        if i + len(pattern) > len(keys):
+            return False
+        return all(
+            _accepts(spec, self._values(keys[i + k]))
+            for k, spec in enumerate(pattern[1:], start=1)
+        )
+
+    def _fold(self, numbers: tuple[int, ...]) -> dict:
+        """Return what applying these rules in order sets: POS, MORPH, LEMMA as the ids a doc
+        array holds (set by spaCy on a scratch token, so the encoding is spaCy's own), TAG
+        and DEP as strings."""
+        folded = self._folded.get(numbers)
+        if folded is None:
+            merged: dict = {}
+            for number in numbers:
+                merged.update(self.rules[number][0])
+            scratch = Doc(self.vocab, words=["x"])
+            before = scratch.to_array([POS, MORPH, LEMMA]).tolist()[0]
+            token = scratch[0]
+            for name, value in merged.items():
+                if name == "POS":
+                    token.pos_ = value
+                elif name == "MORPH":
+                    token.set_morph(value)
+                elif name == "LEMMA":
+                    token.lemma_ = value
+            after = scratch.to_array([POS, MORPH, LEMMA]).tolist()[0]
+            folded = {n: a for n, a, b in zip(_ARRAY_ATTRS, after, before, strict=True)
+                      if n in merged or a != b}  # fmt: skip
+            folded["_columns"] = [(_ARRAY_ATTRS.index(n), v) for n, v in folded.items()]
+            folded.update({n: merged[n] for n in ("TAG", "DEP") if n in merged})
+            self._folded[numbers] = folded
+        return folded
+
+
+@Language.factory("realpolitik_attributes")
+def make_fast_attributes(nlp: Language, name: str) -> FastAttributes:
+    """Build ``FastAttributes`` from the pipeline's attribute_ruler (added before it is
+    removed)."""
+    return FastAttributes(nlp.get_pipe("attribute_ruler"))

@@ -10,6 +10,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span
 
 from realpolitik.actors import ActorResolver
+from realpolitik.actors.resolve import ROLE_NOUN_KEY
 from realpolitik.coder.backoff import Backoff
 from realpolitik.coder.engine import LIGHT_PRESENCE_VERBS, EventCoder, MentionIndex
 from realpolitik.coder.lexicon import Pattern, load_lexicon
@@ -66,6 +67,11 @@ class Pipeline:
             self.resolver.matcher,
             triggers=self._trigger_words() if self.settings.prefilter_triggers else None,
             context=self.settings.prefilter_context,
+            pairs=frozenset(
+                ROLE_NOUN_KEY + key
+                for key, info in self.resolver.rules.role_nouns.items()
+                if isinstance(info, dict) and info.get("pair")
+            ),
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
 

@@ -155,6 +155,8 @@ class SentenceFilter:
 
     triggers: when given, a sentence is parsed only if it also holds an event trigger
     context: keep the nearest earlier actor sentence of a sentence that needs coreference
+    pairs: matcher keys of role nouns that name two actors at once ("both sides"): with an
+      earlier actor sentence they count as two actors
     """
 
     def __init__(
@@ -164,8 +166,10 @@ class SentenceFilter:
         *,
         triggers: TriggerWords | None = None,
         context: bool = True,
+        pairs: frozenset[str] = frozenset(),
     ) -> None:
         self.make_doc = nlp.make_doc
+        self.pairs = pairs
         self.sentencizer = Sentencizer()
         self.matcher = matcher
         self.triggers = triggers
@@ -185,16 +189,18 @@ class SentenceFilter:
         matches = self.matcher.match_ids(ids.tolist()) if len(doc) else []
         actors: list[set[str]] = [set() for _ in sents]
         referring = [False] * len(sents)
+        pair = [False] * len(sents)
         for start, _end, key in matches:
             i = _sentence_of(starts, start)
             if key.startswith((PRONOUN_KEY, ROLE_NOUN_KEY)):
                 referring[i] = True
+                pair[i] = pair[i] or key in self.pairs
             else:
                 actors[i].add(key)
         flagged = self._flagged(ids, starts)
         keep: set[int] = set()
         for i, keys in enumerate(actors):
-            if not (len(keys) >= 2 or (keys and referring[i])):
+            if not (len(keys) >= 2 or (keys and referring[i]) or (pair[i] and any(actors[:i]))):
                 continue
             if self.triggers is None or (
                 flagged[i] and self.triggers.holds(ids[sents[i].start : sents[i].end].tolist())
