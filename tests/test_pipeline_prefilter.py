@@ -1,0 +1,87 @@
+"""The stricter pre-filter (issue 17): triggers, tokenise once, exact offsets, same rules."""
+
+from __future__ import annotations
+
+from spacy.attrs import LEMMA, MORPH, POS
+from spacy.tokens import Doc
+
+from realpolitik.models import Article
+from realpolitik.nlp import FastAttributes
+from realpolitik.prefilter import break_punctuation_runs
+
+NO_TRIGGER = "Russia and Ukraine, in the old town of Lviv, on a grey Monday."
+TRIGGER = "Russia condemned Ukraine over the shelling."
+
+
+def _kept(pipeline, text: str) -> list[str]:
+    condensed = pipeline.sentence_filter.condense(text)
+    return [text[p.original_start : p.original_start + p.end - p.start] for p in condensed.pieces]
+
+
+def test_prefilter_two_actors_without_trigger_are_not_parsed(pipeline) -> None:
+    text = NO_TRIGGER + " " + TRIGGER
+    assert _kept(pipeline, text) == [TRIGGER]
+    parsed, condensed = pipeline.prepare(Article(id="t", text=text))
+    assert parsed.text == TRIGGER and condensed.pieces[0].original_start == len(NO_TRIGGER) + 1
+
+
+def test_prefilter_trigger_needs_what_its_patterns_need(pipeline) -> None:
+    # "be" fires only in a visit by a delegation; the inflected "condemned" is found by lemma
+    assert _kept(pipeline, "Russia and Ukraine were in Paris.") == []
+    delegation = "A Ukrainian delegation was in Moscow."
+    assert _kept(pipeline, delegation) == [delegation]
+    triggers = pipeline.sentence_filter.triggers
+    assert "condemned" in triggers and "criticises" in triggers and "weather" not in triggers
+
+
+def test_prefilter_without_triggers_keeps_two_actor_sentences(pipeline) -> None:
+    triggers = pipeline.sentence_filter.triggers
+    pipeline.sentence_filter.triggers = None
+    try:
+        assert _kept(pipeline, NO_TRIGGER) == [NO_TRIGGER]
+    finally:
+        pipeline.sentence_filter.triggers = triggers
+
+
+def test_tokenise_once_keeps_offsets_and_reuses_matches(pipeline) -> None:
+    text = (
+        "The weather was nice.\n\n  Putin met Macron in Paris on Monday.  Rain fell. "
+        + "He later criticized  Germany. " + "Iran" + "," * 40 + " and Iraq signed a deal."
+    )
+    parsed, condensed = pipeline.prepare(Article(id="o", text=text))
+    broken = break_punctuation_runs(text)  # same length: offsets still point into the article
+    assert parsed.text == condensed.text
+    assert [t.text for t in parsed] == [t.text for t in pipeline.nlp.make_doc(parsed.text)]
+    for piece in condensed.pieces:
+        original = broken[piece.original_start : piece.original_start + piece.end - piece.start]
+        assert parsed.text[piece.start : piece.end] == original
+        assert parsed.char_span(piece.start, piece.end) is not None
+        assert parsed[parsed.char_span(piece.start, piece.end).start].is_sent_start
+    assert condensed.matches == pipeline.resolver.matcher(parsed)
+    events = pipeline(text)
+    assert {(e.source.country, e.target.country) for e in events} >= {("RUS", "FRA")}
+    for event in events:
+        start, end = event.evidence.trigger_span
+        assert text[start:end] == event.evidence.trigger
+        assert text[event.span[0] : event.span[1]] == event.sentence
+
+
+def test_fast_attributes_equal_spacy_attribute_ruler(pipeline) -> None:
+    nlp = pipeline.nlp
+    assert "realpolitik_attributes" in nlp.pipe_names
+    import spacy
+
+    reference = spacy.load(pipeline.settings.spacy_model)
+    ruler = reference.get_pipe("attribute_ruler")
+    fast = FastAttributes(ruler)
+    text = (
+        "There are n't any talks, y' all said; it ain't so. The envoy gave it to them and "
+        "they gotta go, but nothing came of what the ministers had done at that summit."
+    )
+    parsed = reference(text, disable=["attribute_ruler", "lemmatizer", "ner"])
+    a = Doc(reference.vocab).from_bytes(parsed.to_bytes())
+    b = Doc(reference.vocab).from_bytes(parsed.to_bytes())
+    ruler(a)
+    fast(b)
+    assert (a.to_array([POS, MORPH, LEMMA]) == b.to_array([POS, MORPH, LEMMA])).all()
+    assert [t.pos_ for t in b][:2] == ["PRON", "VERB"]
