@@ -79,6 +79,7 @@ def _malformed(feed: str, url: str, detail: str) -> WatchError:
 def parse_feed(data: bytes, *, url: str, feed: str, warn: Any = logger.warning) -> Listing:
     """Return the entries of an RSS or Atom feed (feedparser).
 
+    A feed feedparser had to repair (bozo) is kept when it still gives usable entries.
     Raises: WatchError E724.
     """
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
@@ -103,6 +104,8 @@ def parse_feed(data: bytes, *, url: str, feed: str, warn: Any = logger.warning) 
                 text=text,
             )
         )
+    if parsed.get("bozo") and not items:
+        raise _malformed(feed, url, str(parsed.get("bozo_exception") or "no usable entries"))
     return Listing(kind="feed", items=items)
 
 
