@@ -167,7 +167,14 @@ def code_cmd(
         list[Path] | None, typer.Option("--lexicon", help="User lexicon YAML file(s).")
     ] = None,
     processes: Annotated[
-        int | None, typer.Option("--processes", "-j", help="Worker processes (default 1).")
+        int | None,
+        typer.Option(
+            "--processes",
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes that code whole articles (default 1).",
+        ),
     ] = None,
 ) -> None:
     """Code articles to events on stdout."""

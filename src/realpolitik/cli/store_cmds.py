@@ -51,11 +51,26 @@ def ingest_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Re-code articles already stored by this coder version.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "--processes",
+            "-j",
+            min=1,
+            help="Worker processes that code whole articles (default 1, or REALPOLITIK_N_PROCESS);"
+            " only this process writes to the store.",
+        ),
+    ] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="Summary format (csv: one row).")
     ] = ReportFormat.table,
 ) -> None:
-    """Read, clean, code and store SOURCE... (idempotent: stored articles are not doubled)."""
+    """Read, clean, code and store SOURCE... (idempotent: stored articles are not doubled).
+
+    With -j N above 1, N forked worker processes share the one loaded pipeline and code chunks
+    of articles; events come back in input order and this process alone writes them.
+    """
 
     def run() -> None:
         import realpolitik
@@ -64,8 +79,8 @@ def ingest_cmd(
         from realpolitik.store.ingest import ingest_articles
         from realpolitik.store.store import open_store
 
-        overrides = {"ingest_batch": batch} if batch else {}
-        settings = Settings(**overrides)
+        overrides = {"ingest_batch": batch, "n_process": jobs}
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
         with open_store(db, settings=settings) as store:
             coder = realpolitik.load(settings)
             if settings.n_process > 1:  # whole articles in worker processes
