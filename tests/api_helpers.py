@@ -2,7 +2,8 @@
 
 The fixture store holds hand-written events with exact spans (``fixture_store``); the
 dashboard's store is the seed article coded by the real pipeline plus a markup-laden article
-(``seed_store``). ``LiveServer`` runs uvicorn on 127.0.0.1 in a background thread.
+(``seed_store``). ``LiveServer`` runs uvicorn on 127.0.0.1 in a background thread; the browser
+tests drive Debian's chromium (``chromium_browser``) and watch each page (``Watched``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from realpolitik.models import Actor, Article, Event, Evidence
 from realpolitik.store import open_store
@@ -183,3 +188,55 @@ class LiveServer:
 def chromium_path() -> str | None:
     """Return Debian's chromium executable, or None."""
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+TIMEOUT_MS = 30_000
+"""Playwright's default wait in the browser tests."""
+
+
+def chromium_browser() -> Iterator[Any]:
+    """Yield a headless chromium driven by Playwright (the body of a session fixture); skip the
+    test when chromium or Playwright is absent."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Debian chromium is absent; scripts/test-services.sh installs it as root")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watched:
+    """A page with everything it logged and requested."""
+
+    page: Any
+    base: str
+    console: list[tuple[str, str]] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def errors(self) -> list[tuple[str, str]]:
+        return [m for m in self.console if m[0] in {"error", "pageerror"}]
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))]
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def open_page(browser: Any, base: str, path: str = "/") -> Watched:
+    """Open ``base + path`` in a new browser context, recording console messages and requests."""
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    watched = Watched(page=page, base=base)
+    page.on("console", lambda m: watched.console.append((m.type, m.text)))
+    page.on("pageerror", lambda e: watched.console.append(("pageerror", str(e))))
+    page.on("request", lambda r: watched.requests.append(r.url))
+    page.goto(base + path)
+    return watched

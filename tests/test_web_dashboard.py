@@ -9,54 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from api_helpers import ARTIFACTS, CHROMIUM_ARGS, MARKUP, LiveServer, chromium_path, seed_store
+from api_helpers import MARKUP, LiveServer, Watched, chromium_browser, open_page, seed_store
 from realpolitik.api import create_app
 from realpolitik.api.assets import Assets
 from realpolitik.settings import Settings
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 30_000
-
-
-@dataclass
-class Watched:
-    """A page with everything it logged and requested."""
-
-    page: Any
-    base: str
-    console: list[tuple[str, str]] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def errors(self) -> list[tuple[str, str]]:
-        return [m for m in self.console if m[0] in {"error", "pageerror"}]
-
-    def foreign_requests(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith((self.base + "/", "data:", "blob:"))]
-
-    def shot(self, name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Debian chromium is absent; scripts/test-services.sh installs it as root")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from chromium_browser()
 
 
 @pytest.fixture(scope="module")
@@ -79,21 +46,9 @@ def server(seed_db: Path, pipeline) -> Iterator[LiveServer]:
         yield live
 
 
-def _open(browser: Any, base: str, path: str = "/") -> Watched:
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    watched = Watched(page=page, base=base)
-    page.on("console", lambda m: watched.console.append((m.type, m.text)))
-    page.on("pageerror", lambda e: watched.console.append(("pageerror", str(e))))
-    page.on("request", lambda r: watched.requests.append(r.url))
-    page.goto(base + path)
-    return watched
-
-
 @pytest.fixture
 def dashboard(browser: Any, server: LiveServer) -> Iterator[Watched]:
-    watched = _open(browser, server.url)
+    watched = open_page(browser, server.url)
     watched.page.wait_for_selector("body[data-ready='1']")
     yield watched
     watched.page.context.close()
@@ -196,7 +151,7 @@ def test_web_filters_narrow_the_table(dashboard: Watched) -> None:
 
 
 def test_web_docs_are_served_offline(browser: Any, server: LiveServer) -> None:
-    watched = _open(browser, server.url, "/docs")
+    watched = open_page(browser, server.url, "/docs")
     if Assets.find(Settings()).has("swagger-ui-bundle.js"):
         watched.page.wait_for_selector(".swagger-ui .info")
         assert "realpolitik API" in watched.page.inner_text(".swagger-ui .info")
@@ -212,7 +167,7 @@ def test_web_network_falls_back_to_plotly_without_cytoscape(
     browser: Any, seed_db: Path, pipeline
 ) -> None:
     with LiveServer(_app(seed_db, pipeline, without=("cytoscape.min.js",))) as live:
-        watched = _open(browser, live.url)
+        watched = open_page(browser, live.url)
         page = watched.page
         page.wait_for_selector("body[data-ready='1']")
         assert page.get_attribute("#network", "data-renderer") == "plotly"
