@@ -16,6 +16,7 @@ import io
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,15 +25,15 @@ import httpx2
 import pytest
 
 from alerts_helpers import Receiver
-from alerts_stories import CONFLICT, COOPERATION, conflict_monday, dated
+from alerts_stories import CONFLICT, COOPERATION, dated
 from api_helpers import LiveServer
-from realpolitik.alerts import check_alerts, list_alerts
+from realpolitik.alerts import Alert, check_alerts, list_alerts
 from realpolitik.alerts.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from realpolitik.alerts.weekly import week_of
 from realpolitik.api import create_app
 from realpolitik.settings import Settings
 from realpolitik.store.store import Store, open_store
-from realpolitik.watch import EventLog, Watcher, load_feeds
+from realpolitik.watch import EventLog, PassReport, Watcher, load_feeds
 from watch_helpers import FeedServer, feeds_yaml, page_html, rss
 
 pytestmark = pytest.mark.slow
@@ -96,21 +97,32 @@ def _coded_roots(store: Store, server: FeedServer) -> dict[str, set[str]]:
     return out
 
 
-def test_alerts_acceptance_cooperation_turns_to_conflict(tmp_path, pipeline, receiver, monkeypatch):
-    monkeypatch.setenv(SECRET_ENV, SECRET)
-    today = datetime.now(UTC).date()
-    stories = dated(COOPERATION, today) + dated(CONFLICT, today)
-    conflict = stories[len(COOPERATION) :]
+@dataclass
+class Played:
+    """What playing the story gave: each pass's report, the stored alerts, the coded roots,
+    the alerts the SSE client saw live and on a replay from the start, and the watcher's log."""
+
+    reports: list[PassReport]
+    alerts: list[Alert]
+    roots: dict[str, set[str]]
+    streamed: list[dict[str, Any]]
+    replay: str
+    log: list[dict[str, Any]]
+    base: str
+
+
+def _play(tmp_path: Path, stories: list[dict[str, Any]], coder, hook: str) -> Played:  # noqa: ANN001
+    """Serve the story poll by poll (``SCRIPT``) to a Watcher, with an SSE client listening
+    from the first pass that can raise the alert; end with one more check of the rules."""
     db = str(tmp_path / "watch.db")
     with FeedServer() as server, open_store(db, settings=Settings()) as store:
         for story in stories:
             server.set(f"/news/{story['slug']}", page_html(story))
-        watcher, log = _watcher(tmp_path, server, store, pipeline, receiver.url)
+        watcher, log = _watcher(tmp_path, server, store, coder, hook)
         reports = []
         for upto in SCRIPT[:2]:
             _serve(server, stories, upto)
             reports.append(watcher.run(once=True))
-        assert list_alerts(store) == [] and receiver.requests == []
         with LiveServer(create_app(db=db)) as api, httpx2.Client(timeout=30) as client:
             streamed: list[dict[str, Any]] = []
             url = f"{api.url}/api/alerts/stream"
@@ -122,19 +134,20 @@ def test_alerts_acceptance_cooperation_turns_to_conflict(tmp_path, pipeline, rec
                     reports.append(watcher.run(once=True))
                 reader.join(timeout=30)
             replay = client.get(url, params={"after": 0, "max_seconds": 2}).text
-        assert check_alerts(store, watcher.config.alerts) == []
-        alerts = list_alerts(store)
-        roots = _coded_roots(store, server)
+        assert check_alerts(store, watcher.config.alerts) == []  # nothing new: nothing fires
         watcher.close()
+        lines = [json.loads(line) for line in log.getvalue().splitlines()]
+        return Played(
+            reports, list_alerts(store), _coded_roots(store, server), streamed, replay, lines,
+            server.url("/news/"),
+        )  # fmt: skip
 
-    counts = [(r.ingested, r.alerts) for r in reports]
-    assert counts == [(8, 0), (6, 0), (3, 1), (3, 0), (0, 0)]
-    assert roots == {s["slug"]: {f"EGY>ETH {s['root']}"} for s in stories}
 
-    assert len(alerts) == 1
-    alert = alerts[0]
+def _check_alert(alert: Alert, conflict: list[dict[str, Any]], base: str) -> None:
+    """The alert is the conflict week's dyad shift, with its figures and the events of the
+    conflict articles out when it fired (the first three), each with its lead sentence."""
     assert (alert.rule, alert.subject) == ("dyad_shift", "EGY>ETH")
-    assert alert.period == week_of(conflict_monday(today))
+    assert alert.period == week_of(conflict[0]["date"])
     fig = alert.figures
     assert (fig["metric"], fig["value"], fig["baseline"], fig["spread"]) == (
         "conflict_share", 1.0, 0.0, 0.15,
@@ -143,7 +156,7 @@ def test_alerts_acceptance_cooperation_turns_to_conflict(tmp_path, pipeline, rec
     assert (fig["n_events"], fig["history_weeks"]) == (3, 7)
     gold = fig["metrics"]["goldstein"]
     assert gold["value"] < 0 < gold["baseline"] and gold["z"] < -3.0
-    first_three = {server.url(f"/news/{s['slug']}"): s for s in conflict[:3]}
+    first_three = {base + s["slug"]: s for s in conflict[:3]}
     assert sorted(e["url"] for e in alert.events) == sorted(first_three)
     for event in alert.events:
         story = first_three[event["url"]]
@@ -151,21 +164,40 @@ def test_alerts_acceptance_cooperation_turns_to_conflict(tmp_path, pipeline, rec
         assert story["text"].split("\n")[0] in event["sentence"]  # the lead that codes it
         assert (event["source"], event["target"], event["day"]) == ("EGY", "ETH", story["date"])
     assert (alert.delivery, alert.attempts) == ("delivered", 1)
-    checks = [json.loads(line) for line in log.getvalue().splitlines()]
-    said = [line.get("alerts") for line in checks if line["event"] == "alerts"]
-    assert said == [None, None, [alert.alert_id], None]  # one check per pass that stored events
 
-    assert [(e["id"], e["data"]["alert_id"]) for e in streamed] == [(alert.seq, alert.alert_id)]
-    assert replay.count("event: alert") == 1 and f"id: {alert.seq}\n" in replay
 
+def _check_webhook(receiver: Receiver, alert: Alert) -> None:
+    """The receiver got one POST, signed under the secret from the environment, of ``alert``."""
     assert [r["status"] for r in receiver.requests] == [200]
     sent = receiver.requests[0]
     headers = {k.lower(): v for k, v in sent["headers"].items()}
     stamp, signature = headers[TIMESTAMP_HEADER.lower()], headers[SIGNATURE_HEADER.lower()]
     assert verify(SECRET, stamp, sent["body"], signature)
+    assert not verify("not-the-secret", stamp, sent["body"], signature)
     assert headers["x-realpolitik-alert"] == alert.alert_id
     body = json.loads(sent["body"])
     assert (body["alert_id"], body["rule"], body["subject"]) == (
         alert.alert_id, "dyad_shift", "EGY>ETH",
     )  # fmt: skip
     assert [e["event_id"] for e in body["events"]] == [e["event_id"] for e in alert.events]
+
+
+def test_alerts_acceptance_cooperation_turns_to_conflict(tmp_path, pipeline, receiver, monkeypatch):
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    today = datetime.now(UTC).date()
+    stories = dated(COOPERATION, today) + dated(CONFLICT, today)
+    played = _play(tmp_path, stories, pipeline, receiver.url)
+
+    assert played.roots == {s["slug"]: {f"EGY>ETH {s['root']}"} for s in stories}
+    counts = [(r.ingested, r.alerts) for r in played.reports]
+    assert counts == [(8, 0), (6, 0), (3, 1), (3, 0), (0, 0)]  # later passes: cool-down
+    assert len(played.alerts) == 1
+    alert = played.alerts[0]
+    _check_alert(alert, stories[len(COOPERATION) :], played.base)
+    said = [line.get("alerts") for line in played.log if line["event"] == "alerts"]
+    assert said == [None, None, [alert.alert_id], None]  # one check per pass that stored events
+    assert [(e["id"], e["data"]["alert_id"]) for e in played.streamed] == [
+        (alert.seq, alert.alert_id)
+    ]
+    assert played.replay.count("event: alert") == 1 and f"id: {alert.seq}\n" in played.replay
+    _check_webhook(receiver, alert)
