@@ -132,6 +132,12 @@ def test_web_alerts_panel_shows_the_alert_and_opens_its_dyad(browser, server) ->
     _assert_alert_view(watched)
     assert page.evaluate("location.hash") == "#alert=1&dyad=RUS,CHN"
     watched.shot("dashboard-alert-selected")
+    page.evaluate("RP.dashboard.selectDyad('RUS', 'CHN')")
+    page.wait_for_selector("#series[data-state='done'][data-alert='']")
+    assert page.evaluate("location.hash") == "#dyad=RUS,CHN"
+    assert page.locator("#alert-detail").is_hidden()
+    page.go_back()
+    _assert_alert_view(watched)
     page.locator("#alert-events li.triggering").first.click()
     page.wait_for_selector("#event-detail .detail")
     assert "RUS did 130 to CHN." in page.inner_text("#event-detail")
