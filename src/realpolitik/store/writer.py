@@ -169,7 +169,8 @@ class Writer:
         collide with another article's; only events whose ``doc_id`` names another document
         are looked up before inserting (over every stored day). Beyond that, the common case
         costs one statement: only when the insert reports fewer rows than it was given are
-        the conflicting ids looked up (W501), and their groups relinked from what is stored.
+        the conflicting ids looked up (W501) by (day, id), as one id may be stored on two
+        days under two articles, and their groups relinked from what is stored.
         """
         article_of = {r[0]: r[_ARTICLE] for r in rows}
         foreign = [r[0] for r in rows if r[_DOC] != r[_ARTICLE]]
@@ -179,9 +180,11 @@ class Writer:
         rows = self.linker.link(rows, removed, deltas)
         inserted = self.backend.executemany(_EVENT_INSERT, rows)
         if inserted != len(rows):
-            owners = self.owners([r[0] for r in rows], days=sorted({r[_DAY] for r in rows}))
-            lost = [r for r in rows if owners.get(r[0]) != r[_ARTICLE]]
-            skipped.update({r[0]: owners.get(r[0]) for r in lost})
+            days = sorted({r[_DAY] for r in rows})
+            cols = ("day", "event_id", "article_id")
+            stored = {(d, i): a for d, i, a in by_id(self.backend, cols, [r[0] for r in rows], days)}
+            lost = [r for r in rows if stored.get((r[_DAY], r[0])) != r[_ARTICLE]]
+            skipped.update({r[0]: stored.get((r[_DAY], r[0])) for r in lost})
             rows = [r for r in rows if r[0] not in skipped]
             unlinked = [row_mention(r, link=r[_LINK]) for r in lost if r[_IN_AGGREGATE]]
             self.linker.link([], unlinked, deltas)
