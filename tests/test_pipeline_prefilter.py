@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 from realpolitik.models import Article
 from realpolitik.nlp import FastAttributes
 from realpolitik.prefilter import break_punctuation_runs
+from realpolitik.settings import Settings
 
 NO_TRIGGER = "Russia and Ukraine, in the old town of Lviv, on a grey Monday."
 TRIGGER = "Russia condemned Ukraine over the shelling."
@@ -46,7 +47,10 @@ def test_prefilter_without_triggers_keeps_two_actor_sentences(pipeline) -> None:
 def test_tokenise_once_keeps_offsets_and_reuses_matches(pipeline) -> None:
     text = (
         "The weather was nice.\n\n  Putin met Macron in Paris on Monday.  Rain fell. "
-        + "He later criticized  Germany. " + "Iran" + "," * 40 + " and Iraq signed a deal."
+        + "He later criticized  Germany. "
+        + "Iran"
+        + "," * 40
+        + " and Iraq signed a deal."
     )
     parsed, condensed = pipeline.prepare(Article(id="o", text=text))
     broken = break_punctuation_runs(text)  # same length: offsets still point into the article
@@ -61,9 +65,10 @@ def test_tokenise_once_keeps_offsets_and_reuses_matches(pipeline) -> None:
     events = pipeline(text)
     assert {(e.source.country, e.target.country) for e in events} >= {("RUS", "FRA")}
     for event in events:
-        start, end = event.evidence.trigger_span
-        assert text[start:end] == event.evidence.trigger
-        assert text[event.span[0] : event.span[1]] == event.sentence
+        start, end = event.evidence.trigger_span  # first to last trigger word ("signed deal")
+        words = event.evidence.trigger.split()
+        assert text[start:end].startswith(words[0]) and text[start:end].endswith(words[-1])
+        assert broken[event.span[0] : event.span[1]] == event.sentence  # runs broken to parse
 
 
 def test_fast_attributes_equal_spacy_attribute_ruler(pipeline) -> None:
@@ -85,3 +90,66 @@ def test_fast_attributes_equal_spacy_attribute_ruler(pipeline) -> None:
     fast(b)
     assert (a.to_array([POS, MORPH, LEMMA]) == b.to_array([POS, MORPH, LEMMA])).all()
     assert [t.pos_ for t in b][:2] == ["PRON", "VERB"]
+
+
+def test_an_opening_quote_starts_the_sentence_it_opens(pipeline) -> None:
+    """The sentencizer leaves an opening quote or bracket at the end of the sentence before;
+    the filter gives it to the sentence it opens, as the parser of the whole text does."""
+    text = 'Greece is open to join. "We do not exclude anyone," he said. (Cyprus agreed.) Done.'
+    sentences = [s.text for s in pipeline.sentence_filter.sentences(text).sents]
+    assert sentences == [
+        "Greece is open to join.",
+        '"We do not exclude anyone," he said.',
+        "(Cyprus agreed.)",
+        "Done.",
+    ]
+    closing = 'He said "no." Then he left.'
+    assert [s.text for s in pipeline.sentence_filter.sentences(closing).sents] == [
+        'He said "no."',
+        "Then he left.",
+    ]
+
+
+def test_condensed_pieces_keep_the_whitespace_before_them(pipeline) -> None:
+    """Pieces are joined by the whitespace that precedes each in the article: a space where
+    sentences ran on, a line-break token where a paragraph began (the parser's features reach
+    across a sentence boundary)."""
+    text = (
+        "Russia condemned Ukraine. The weather was mild. France praised Germany. It rained.\n\n"
+        "Egypt urged Israel to open the crossing."
+    )
+    parsed, condensed = pipeline.prepare(Article(id="g", text=text))
+    assert parsed.text == (
+        "Russia condemned Ukraine. France praised Germany.\n\n"
+        "Egypt urged Israel to open the crossing."
+    )
+    assert [t.text for t in parsed] == [t.text for t in pipeline.nlp.make_doc(parsed.text)]
+    assert [t.text for t in parsed if t.is_space] == ["\n\n"]
+    for piece in condensed.pieces:
+        span = parsed.char_span(piece.start, piece.end)
+        assert span is not None and span[0].is_sent_start
+        assert condensed.piece_at(span.start_char) is piece
+        assert condensed.piece_at(span.end_char) is piece  # its trailing whitespace
+    assert [p.sentence_index for p in condensed.pieces] == [0, 2, 4]
+
+
+def test_filtered_events_equal_the_full_parse_at_sentence_edges(pipeline) -> None:
+    """A kept sentence after an opening quote, or after a dropped sentence in the same
+    paragraph, parses as in the whole text: the same events both ways."""
+    import realpolitik
+
+    full = realpolitik.load(Settings(prefilter=False))
+    text = (
+        "Mitsotakis said the EastMed project, which involves Greece, Cyprus and Israel, is open "
+        'to others. "We do not seek to exclude Turkey from energy cooperation," he said. The '
+        "weather was mild. Biden still made stops in Pennsylvania, Georgia and Florida. Iran"
+        + "," * 40
+        + " and Iraq signed a deal."
+    )
+
+    def keys(events: list) -> set[tuple]:
+        return {(e.source.code, e.cameo, e.target.code, tuple(e.span)) for e in events}
+
+    filtered = keys(pipeline(text, date="2024-01-02"))
+    assert filtered == keys(full(text, date="2024-01-02"))
+    assert ("GRCGOV", "160", "TUR") in {k[:3] for k in filtered} and len(filtered) >= 2

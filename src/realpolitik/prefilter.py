@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SPACY
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from realpolitik.actors.resolve import PRONOUN_KEY, ROLE_NOUN_KEY
@@ -81,13 +81,15 @@ class Condensed:
     total_sentences: int = 0
     source: Doc | None = None
     matches: list[Match] | None = None
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def piece_at(self, offset: int) -> Piece | None:
-        """Return the piece holding a condensed-text character offset."""
-        for piece in self.pieces:
-            if piece.start <= offset < piece.end + len(SEPARATOR):
-                return piece
-        return None
+        """Return the piece holding a condensed-text character offset (the whitespace after a
+        piece belongs to it); None before the first piece."""
+        if len(self._starts) != len(self.pieces):
+            self._starts = [piece.start for piece in self.pieces]
+        k = bisect_right(self._starts, offset) - 1
+        return self.pieces[k] if k >= 0 else None
 
 
 class TriggerWords:
@@ -176,8 +178,9 @@ class SentenceFilter:
         self.context = context
 
     def sentences(self, text: str) -> Doc:
-        """Tokenize ``text`` and mark sentence starts by punctuation."""
-        return self.sentencizer(self.make_doc(text))
+        """Tokenize ``text`` and mark sentence starts by punctuation, opening quotes and
+        brackets given to the sentence they open (``opening_marks_forward``)."""
+        return opening_marks_forward(self.sentencizer(self.make_doc(text)))
 
     def condense(self, text: str) -> Condensed:
         """Return the kept sentences of ``text``, joined, with their origins, tokens and actor
@@ -225,6 +228,35 @@ class SentenceFilter:
             return [True] * len(starts)
         flags = self.triggers.flags(ids).astype(np.int32)
         return (np.add.reduceat(flags, starts) > 0).tolist()
+
+
+def opening_marks_forward(doc: Doc) -> Doc:
+    """Move each sentence start back over the opening quotes and brackets before it, and
+    return the doc.
+
+    The sentencizer ends a sentence after its last run of punctuation, so the opening quote of
+    the next one ('... to join. "We do not ...') stays behind; the parser of the whole text puts
+    it where it belongs, and a sentence parsed without its opening quote parses differently
+    (its reporting clause, '..." he said', loses its root). A mark opens when it is attached to
+    the word after it and not to the word before it.
+    """
+    sents = list(doc.sents)
+    for before, sent in zip(sents, sents[1:], strict=False):
+        first = sent.start
+        while first - 1 > before.start and _opens(doc[first - 1], doc[first - 2]):
+            first -= 1
+        if first != sent.start:
+            doc[sent.start].is_sent_start = False
+            doc[first].is_sent_start = True
+    return doc
+
+
+def _opens(mark: Token, before: Token) -> bool:
+    """Return whether ``mark`` opens what follows: a left quote or bracket with no space after
+    it and a space (or a line break) before it."""
+    return (
+        mark.is_left_punct and not mark.whitespace_ and bool(before.whitespace_ or before.is_space)
+    )
 
 
 def _sentence_of(starts: list[int], token: int) -> int:
@@ -278,20 +310,26 @@ def cap_sentences(
 
 def condensed_doc(condensed: Condensed, vocab: Vocab) -> tuple[Doc, Condensed]:
     """Build the Doc to parse from the filter's tokens of the kept sentences (no second
-    tokenization), with each piece's first token a sentence start and the pieces separated by
-    a whitespace token, as tokenizing ``condensed.text`` would give.
+    tokenization), each piece's first token a sentence start and each piece after the first
+    preceded by the whitespace that precedes it in the article (``_gap``), so tokenizing the
+    Doc's text gives its tokens again.
 
-    A piece cut inside a token (``cap_sentences``) loses that token; whitespace tokens at a
-    piece's edges are left out. Returns: the Doc and the Condensed that maps it (its text is
-    the Doc's text, its matches are in the Doc's tokens).
+    The parser's features reach a few tokens across a sentence boundary: a paragraph break
+    stays a line-break token and a plain space stays a space, as when the whole text is parsed,
+    instead of a break token between every two pieces. A piece cut inside a token
+    (``cap_sentences``) loses that token; whitespace tokens at a piece's edges are left out.
+    Returns: the Doc and the Condensed that maps it (its text is the Doc's text, its matches
+    are in the Doc's tokens).
     """
     source = condensed.source
     if source is None:
         raise ValueError("condensed_doc needs the Condensed that SentenceFilter.condense made")
-    table = source.to_array([IDX, LENGTH, SPACY, ORTH])
+    table = source.to_array([IDX, LENGTH, SPACY, ORTH, IS_SPACE])
     begins = table[:, 0].tolist()
     strings = source.vocab.strings
-    words, spaces, starts = [], [], []
+    words: list[str] = []
+    spaces: list[bool] = []
+    starts: list[bool | None] = []
     pieces: list[Piece] = []
     ranges: list[tuple[int, int, int]] = []  # (source first, source end, doc first) per piece
     offset = 0
@@ -300,10 +338,14 @@ def condensed_doc(condensed: Condensed, vocab: Vocab) -> tuple[Doc, Condensed]:
         if first >= end:
             continue
         if words:
-            words.append(SEPARATOR)
-            spaces.append(False)
-            starts.append(None)
-            offset += len(SEPARATOR)
+            spaced, gap = _gap(table, first)
+            spaces[-1] = spaced  # a piece's last token had no trailing space
+            offset += spaced
+            for i in gap:
+                words.append(strings[int(table[i, 3])])
+                spaces.append(bool(table[i, 2]))
+                starts.append(None)
+                offset += int(table[i, 1]) + spaces[-1]
         ranges.append((first, end, len(words)))
         start = offset
         for i in range(first, end):
@@ -316,6 +358,17 @@ def condensed_doc(condensed: Condensed, vocab: Vocab) -> tuple[Doc, Condensed]:
     doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
     matches = _map_matches(condensed.matches or [], ranges)
     return doc, Condensed(doc.text, pieces, condensed.total_sentences, matches=matches)
+
+
+def _gap(table: np.ndarray, first: int) -> tuple[bool, range]:
+    """Return the whitespace before source token ``first`` in the article: whether the token
+    before it has a trailing space, and the whitespace tokens (line breaks, extra spaces)
+    between them. Pieces never run together: with neither, a space is given."""
+    gap = first
+    while gap > 0 and table[gap - 1, 4]:
+        gap -= 1
+    spaced = gap > 0 and bool(table[gap - 1, 2])
+    return spaced or gap == first, range(gap, first)
 
 
 def _token_range(
