@@ -8,8 +8,9 @@ import logging
 import re
 from importlib import resources
 
+import numpy as np
 import spacy
-from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, POS, TAG
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -81,6 +82,7 @@ def load_nlp(settings: Settings | None = None) -> Language:
     nlp.batch_size = settings.batch_size
     nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
     _use_fast_attributes(nlp)
+    _use_fast_lemmatizer(nlp)
     return nlp
 
 
@@ -102,6 +104,68 @@ def _use_fast_attributes(nlp: Language) -> None:
     index = nlp.pipe_names.index("attribute_ruler")
     nlp.add_pipe("realpolitik_attributes", before=index, validate=False)
     nlp.remove_pipe("attribute_ruler")
+
+
+def _use_fast_lemmatizer(nlp: Language) -> None:
+    """Swap spaCy's rule lemmatizer for ``FastLemmatizer`` under the same name (same lemmas,
+    computed once per word, part of speech and morphology)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    if not FastLemmatizer.handles(nlp.get_pipe("lemmatizer")):
+        return
+    nlp.add_pipe("realpolitik_lemmatizer", before="lemmatizer", validate=False)
+    nlp.remove_pipe("lemmatizer")
+    nlp.rename_pipe("realpolitik_lemmatizer", "lemmatizer")
+
+
+class FastLemmatizer:
+    """spaCy's rule lemmatizer, its answer looked up once per (word, POS, MORPH).
+
+    spaCy's ``rule_lemmatize`` depends on these three alone (they are its own cache key), but
+    its cache is consulted per token through Python Token objects, and a word in its base form
+    is never cached: the lemmatizer cost a twelfth of the coding time. This component reads the
+    doc's arrays, sets LEMMA where it is not set yet (the attribute rules' exceptional lemmas
+    stay, as spaCy's does without ``overwrite``) and asks spaCy's lemmatizer only for a new
+    (word, POS, MORPH). ``lookups`` are spaCy's, for ``LemmaGuesser``.
+    """
+
+    def __init__(self, lemmatizer) -> None:  # noqa: ANN001 - spaCy's Lemmatizer
+        self.lemmatizer = lemmatizer
+        self.lookups = lemmatizer.lookups
+        self.strings = lemmatizer.vocab.strings
+        self._lemmas: dict[tuple[int, int, int], int] = {}
+
+    @staticmethod
+    def handles(lemmatizer) -> bool:  # noqa: ANN001
+        """Return whether ``lemmatizer`` is spaCy's rule lemmatizer without ``overwrite``."""
+        return getattr(lemmatizer, "mode", None) == "rule" and not lemmatizer.overwrite
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set the lemma of every token that has none."""
+        if not len(doc):
+            return doc
+        table = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = table[:, 3].copy()
+        cache = self._lemmas
+        for i in np.flatnonzero(lemmas == 0).tolist():
+            key = (int(table[i, 0]), int(table[i, 1]), int(table[i, 2]))
+            lemma = cache.get(key)
+            if lemma is None:
+                lemma = cache[key] = self.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
+
+    def pipe(self, docs, batch_size: int = 128):  # noqa: ANN001, ANN201 - spaCy's Pipe API
+        """Apply to a stream of docs."""
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("realpolitik_lemmatizer")
+def make_fast_lemmatizer(nlp: Language, name: str) -> FastLemmatizer:
+    """Build ``FastLemmatizer`` from the pipeline's lemmatizer (added before it is removed)."""
+    return FastLemmatizer(nlp.get_pipe("lemmatizer"))
 
 
 class LemmaGuesser:
@@ -183,11 +247,13 @@ class FastAttributes:
     cost: its token Matcher over ~180 patterns took a sixth of the coding time.
 
     Each rule's first token is tested once per distinct (tag, lower, dep, space) of a corpus and
-    the answer cached; the rest of a multi-token rule is checked only where its first token
-    fits. As in the ruler, rules match on the parser's values and are applied in their order
-    (a later one wins). The coder and resolver read what it sets: POS (clauses, event nouns),
-    MORPH (the lemmatizer's base-form test) and the exceptional lemmas. A rule this class cannot
-    read (a quantifier, another attribute) makes ``load_nlp`` keep spaCy's ruler.
+    the answer cached; a rule that names its word ("LOWER") is tested only on that word, one that
+    does not only once per (tag, dep, space), so a new word costs a few tests. The rest of a
+    multi-token rule is checked only where its first token fits. As in the ruler, rules match
+    on the parser's values and are applied in their order (a later one wins). The coder and
+    resolver read what it sets: POS (clauses, event nouns), MORPH (the lemmatizer's base-form
+    test) and the exceptional lemmas. A rule this class cannot read (a quantifier, another
+    attribute) makes ``load_nlp`` keep spaCy's ruler.
     """
 
     def __init__(self, ruler) -> None:  # noqa: ANN001 - spaCy's AttributeRuler
@@ -198,6 +264,22 @@ class FastAttributes:
             self.rules.append((rule["attrs"], rule["index"]))
             self.patterns += [(number, pattern) for pattern in rule["patterns"]]
         self._starts: dict[tuple, tuple[tuple[int, ...], tuple]] = {}
+        # first-token tests indexed by what they read: the word itself (LOWER equal to or in a
+        # list: looked up by the word), LOWER otherwise (tested on every new word), or not the
+        # word at all (tested once per tag, dependency and space flag)
+        self._by_lower: dict[str, list[int]] = {}
+        self._other_lower: list[int] = []
+        self._no_lower: list[int] = []
+        for k, (_, pattern) in enumerate(self.patterns):
+            want = pattern[0].get("LOWER")
+            if want is None:
+                self._no_lower.append(k)
+            elif isinstance(want, str) or set(want) == {"IN"}:
+                for word in [want] if isinstance(want, str) else want["IN"]:
+                    self._by_lower.setdefault(word, []).append(k)
+            else:
+                self._other_lower.append(k)
+        self._shapes: dict[tuple, list[int]] = {}
         self._folded: dict[tuple[int, ...], dict] = {}
 
     @staticmethod
@@ -252,18 +334,32 @@ class FastAttributes:
         longer patterns whose first token fits it."""
         found = self._starts.get(key)
         if found is None:
-            values = self._values(key)
-            fits = [(n, p) for n, p in self.patterns if _accepts(p[0], values)]
+            fits = [self.patterns[k] for k in self._first_fits(key)]
             single = tuple(sorted({n for n, p in fits if len(p) == 1}))
             found = self._starts[key] = (single, tuple((n, p) for n, p in fits if len(p) > 1))
         return found
+
+    def _first_fits(self, key: tuple) -> list[int]:
+        """Return, in order, the positions of the patterns whose first token accepts a token
+        with these array values: those that do not read the word are tested once per tag,
+        dependency and space flag; those that name words, only on those words."""
+        values = self._values(key)
+        shape = (key[0], key[2], key[3])
+        general = self._shapes.get(shape)
+        if general is None:
+            general = self._shapes[shape] = self._fitting(self._no_lower, values)
+        lexical = self._by_lower.get(values[1], [])
+        return sorted({*general, *self._fitting(lexical + self._other_lower, values)})
+
+    def _fitting(self, positions: list[int], values: tuple) -> list[int]:
+        """Return the positions (in ``patterns``) whose first token accepts these values."""
+        return [k for k in positions if _accepts(self.patterns[k][1][0], values)]
 
     def _rest(self, pattern: list[dict], keys: list[tuple], i: int) -> bool:
         if i + len(pattern) > len(keys):
             return False
         return all(
-            _accepts(spec, self._values(keys[i + k]))
-            for k, spec in enumerate(pattern[1:], start=1)
+            _accepts(spec, self._values(keys[i + k])) for k, spec in enumerate(pattern[1:], start=1)
         )
 
     def _fold(self, numbers: tuple[int, ...]) -> dict:
