@@ -175,3 +175,47 @@ def test_fast_components_equal_spacy_on_news(pipeline, shared_dir) -> None:
     assert sum(len(a) for a in ours) > 5000
     for a, b in zip(ours, theirs, strict=True):
         assert (a == b).all()
+
+
+def _reference_starts(doc: Doc) -> list[int]:
+    """spaCy's Sentencizer, then each start moved back over opening marks, token by token."""
+    from spacy.pipeline import Sentencizer
+
+    sents = list(Sentencizer()(doc).sents)
+    starts = [0] if sents else []
+    for before, sent in zip(sents, sents[1:], strict=False):
+        first = sent.start
+        while (
+            first - 1 > before.start
+            and doc[first - 1].is_left_punct
+            and not doc[first - 1].whitespace_
+            and bool(doc[first - 2].whitespace_ or doc[first - 2].is_space)
+        ):
+            first -= 1
+        starts.append(first)
+    return starts
+
+
+def test_sentence_starts_are_the_sentencizers_with_opening_marks_moved(
+    pipeline, shared_dir
+) -> None:
+    """The array splitter gives spaCy's Sentencizer's sentences (opening marks moved) on real
+    news, odd punctuation included."""
+    import json
+
+    lines = (shared_dir / "corpus" / "wikinews.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines[:40]]
+    texts += ['"Stop!" he said. (Yes.) ... ?! "No," she said. \'Go.\'', "", "...", "a"]
+    moved = 0
+    for text in texts:
+        ours = [s.start for s in pipeline.sentence_filter.sentences(text).sents]
+        reference = _reference_starts(pipeline.nlp.make_doc(text))
+        assert ours == reference
+        moved += len(set(ours) - {s.start for s in _sentencized(pipeline, text)})
+    assert moved >= 3
+
+
+def _sentencized(pipeline, text: str) -> list:
+    from spacy.pipeline import Sentencizer
+
+    return list(Sentencizer()(pipeline.nlp.make_doc(text)).sents)

@@ -20,10 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH, SPACY
+from spacy.attrs import (
+    IDX,
+    IS_LEFT_PUNCT,
+    IS_PUNCT,
+    IS_SPACE,
+    LENGTH,
+    LOWER,
+    ORTH,
+    SENT_START,
+    SPACY,
+)
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from realpolitik.actors.resolve import PRONOUN_KEY, ROLE_NOUN_KEY
@@ -172,15 +182,22 @@ class SentenceFilter:
     ) -> None:
         self.make_doc = nlp.make_doc
         self.pairs = pairs
-        self.sentencizer = Sentencizer()
+        ends = Sentencizer.default_punct_chars
+        self.sentence_ends = np.array(sorted(nlp.vocab.strings.add(c) for c in ends), np.uint64)
         self.matcher = matcher
         self.triggers = triggers
         self.context = context
 
     def sentences(self, text: str) -> Doc:
         """Tokenize ``text`` and mark sentence starts by punctuation, opening quotes and
-        brackets given to the sentence they open (``opening_marks_forward``)."""
-        return opening_marks_forward(self.sentencizer(self.make_doc(text)))
+        brackets given to the sentence they open (``sentence_starts``)."""
+        doc = self.make_doc(text)
+        if len(doc):
+            table = doc.to_array([ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE])
+            starts = np.full(len(doc), -1, dtype=np.int64)
+            starts[sentence_starts(table, self.sentence_ends)] = 1
+            doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
+        return doc
 
     def condense(self, text: str) -> Condensed:
         """Return the kept sentences of ``text``, joined, with their origins, tokens and actor
@@ -230,33 +247,33 @@ class SentenceFilter:
         return (np.add.reduceat(flags, starts) > 0).tolist()
 
 
-def opening_marks_forward(doc: Doc) -> Doc:
-    """Move each sentence start back over the opening quotes and brackets before it, and
-    return the doc.
+def sentence_starts(table: np.ndarray, ends: np.ndarray) -> list[int]:
+    """Return the first token of each sentence, split by punctuation as spaCy's Sentencizer
+    splits (``ends``: the ORTH ids of its sentence-final characters), each start then moved
+    back over the opening quotes and brackets before it.
 
-    The sentencizer ends a sentence after its last run of punctuation, so the opening quote of
-    the next one ('... to join. "We do not ...') stays behind; the parser of the whole text puts
-    it where it belongs, and a sentence parsed without its opening quote parses differently
-    (its reporting clause, '..." he said', loses its root). A mark opens when it is attached to
-    the word after it and not to the word before it.
+    table: the doc's ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE columns
+    A sentence starts at a token that is not punctuation when the run of punctuation before it
+    holds a sentence-final character. The Sentencizer leaves the opening quote of the next
+    sentence ('... to join. "We do not ...') behind; the parser of the whole text puts it where
+    it belongs, and a sentence parsed without its opening quote parses differently (its
+    reporting clause, '..." he said', loses its root). A mark opens when it is attached to the
+    word after it (no space) and not to the word before it (a space or a line break).
     """
-    sents = list(doc.sents)
-    for before, sent in zip(sents, sents[1:], strict=False):
-        first = sent.start
-        while first - 1 > before.start and _opens(doc[first - 1], doc[first - 2]):
-            first -= 1
-        if first != sent.start:
-            doc[sent.start].is_sent_start = False
-            doc[first].is_sent_start = True
-    return doc
-
-
-def _opens(mark: Token, before: Token) -> bool:
-    """Return whether ``mark`` opens what follows: a left quote or bracket with no space after
-    it and a space (or a line break) before it."""
-    return (
-        mark.is_left_punct and not mark.whitespace_ and bool(before.whitespace_ or before.is_space)
-    )
+    final = np.isin(table[:, 0], ends)
+    words = np.flatnonzero(~(final | table[:, 1].astype(bool)))
+    seen = np.concatenate([[0], np.cumsum(final)])  # sentence-final marks before each token
+    after = np.concatenate([[0], words[:-1] + 1])  # where the run of marks before a word begins
+    firsts = [0, *words[seen[words] > seen[after]].tolist()]
+    opens = table[:, 2].astype(bool) & ~table[:, 3].astype(bool)
+    spaced = (table[:, 3] | table[:, 4]).astype(bool)
+    moved = firsts[:1]
+    for before, first in zip(firsts, firsts[1:], strict=False):
+        start = first
+        while start - 1 > before and opens[start - 1] and spaced[start - 2]:
+            start -= 1
+        moved.append(start)
+    return moved
 
 
 def _sentence_of(starts: list[int], token: int) -> int:
@@ -357,7 +374,8 @@ def condensed_doc(condensed: Condensed, vocab: Vocab) -> tuple[Doc, Condensed]:
         pieces.append(Piece(start, offset, begins[first], piece.sentence_index))
     doc = Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
     matches = _map_matches(condensed.matches or [], ranges)
-    return doc, Condensed(doc.text, pieces, condensed.total_sentences, matches=matches)
+    text = "".join(w + " " if s else w for w, s in zip(words, spaces, strict=True))  # doc.text
+    return doc, Condensed(text, pieces, condensed.total_sentences, matches=matches)
 
 
 def _gap(table: np.ndarray, first: int) -> tuple[bool, range]:
