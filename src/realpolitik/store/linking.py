@@ -12,6 +12,7 @@ the new ones and their difference goes into the event-view columns of the dyad a
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from realpolitik.store.backends import Backend
 from realpolitik.store.clusters import (
     CLUSTER_COLUMNS,
+    CLUSTER_SPARSE,
     MENTION_FIELDS,
     Group,
     Mention,
@@ -30,7 +32,7 @@ from realpolitik.store.clusters import (
     singleton_row,
     spans,
 )
-from realpolitik.store.rows import EVENT_COLUMNS, Deltas
+from realpolitik.store.rows import EVENT_COLUMNS, Deltas, SparseInsert
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +59,8 @@ _SINGLE_TAIL = itemgetter(
 )
 _CONFIDENCE, _SEEN = EVENT_COLUMNS.index("confidence"), EVENT_COLUMNS.index("seen")
 _SELECT = f"SELECT {', '.join(MENTION_FIELDS)} FROM events WHERE in_aggregate = 1"
-_CLUSTER_INSERT = (
-    f"INSERT INTO event_clusters ({', '.join(CLUSTER_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in CLUSTER_COLUMNS)}) ON CONFLICT (day, cluster_id) DO NOTHING"
+_CLUSTER_INSERT = SparseInsert(
+    "event_clusters", CLUSTER_COLUMNS, CLUSTER_SPARSE, " ON CONFLICT (day, cluster_id) DO NOTHING"
 )
 _C = {name: i for i, name in enumerate(CLUSTER_COLUMNS)}
 EVENT_VIEW = 7
@@ -89,11 +90,7 @@ def _single(cid: str, r: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def add_cluster_deltas(deltas: Deltas, rows: Iterable[Sequence[Any]], *, sign: int) -> None:
     """Add (``sign`` 1) or subtract (-1) counted event rows in the event view of ``deltas``."""
-    add = deltas.add
-    for r in rows:
-        if r[_COUNTED]:
-            source, target, day, quad, gold = _DELTA(r)
-            add((source, target, day), quad, gold, sign=sign, offset=EVENT_VIEW)
+    deltas.add_rows((_DELTA(r) for r in rows if r[_COUNTED]), sign=sign, offset=EVENT_VIEW)
 
 
 class _Region:
@@ -124,6 +121,8 @@ class Linker:
         w = self.window
         groups: dict[Group, list[int]] = {}
         bounds: dict[Group, tuple[int, int]] = {}
+        links: dict[str, tuple[str, str]] = {}
+        new_rows: list[tuple[Any, ...]] = []
         for i, r in enumerate(rows):
             if r[_IN_AGGREGATE]:
                 key = (r[_S] or "", r[_T] or "", r[_R])
@@ -135,7 +134,13 @@ class Linker:
                 else:
                     found.append(i)
                     lo, hi = bounds[key]
-                    bounds[key] = (min(lo, day), max(hi, day))
+                    if day < lo:
+                        bounds[key] = (day, hi)
+                    elif day > hi:
+                        bounds[key] = (lo, day)
+            else:
+                links[r[0]] = (r[0], r[_D])
+                new_rows.append(singleton_row(row_mention(r)))
         old_keys: set[tuple[str, str]] = set()
         unlinked: dict[Group, list[Mention]] = {}
         for m in removed:
@@ -146,8 +151,6 @@ class Linker:
                 lo, hi = bounds.get(m.group, (m.ordinal, m.ordinal))
                 bounds[m.group] = (min(lo, m.ordinal), max(hi, m.ordinal))
         regions = self._load({g: (lo - w, hi + 2 * w) for g, (lo, hi) in bounds.items()})
-        new_rows: list[tuple[Any, ...]] = []
-        links: dict[str, tuple[str, str]] = {}
         updates: list[tuple[str, str, str, str]] = []
         for key, (lo, hi) in bounds.items():
             idx = groups.get(key, [])
@@ -163,17 +166,14 @@ class Linker:
                 pending.setdefault(m.ordinal, []).append(m)
             region = regions.get(key) or _Region(key, lo - w, hi + 2 * w)
             self._relink(region, lo, hi, pending, old_keys, new_rows, links, updates)
-        for r in rows:
-            if not r[_IN_AGGREGATE]:
-                links[r[0]] = (r[0], r[_D])
-                new_rows.append(singleton_row(row_mention(r)))
         old_rows = self._clusters(old_keys)
         add_cluster_deltas(deltas, old_rows, sign=-1)
         add_cluster_deltas(deltas, new_rows, sign=1)
         self.backend.executemany(
             "DELETE FROM event_clusters WHERE day = ? AND cluster_id = ?", sorted(old_keys)
         )
-        self.backend.executemany(_CLUSTER_INSERT, new_rows)
+        for sql, part in _CLUSTER_INSERT.batches(new_rows):
+            self.backend.executemany(sql, part)
         self.backend.executemany(
             "UPDATE events SET cluster_id = ?, cluster_day = ? WHERE day = ? AND event_id = ?",
             updates,
@@ -211,10 +211,13 @@ class Linker:
         ]
         kept = max(before, default=None)
         start = kept if kept is not None and kept + w >= first else first
-        x = min((d for d in (*region.days, *pending) if d >= start), default=None)
+        days = sorted({*region.days, *pending})
+        i = bisect_left(days, start)
+        x = days[i] if i < len(days) else None
         while x is not None:
             if region.hi < x + 2 * w:
                 self._extend(region, x + 2 * w + 16)
+                days = sorted({*region.days, *pending})
             stored = region.days.get(x, [])
             if x > last and stored and all(m.cluster_day == m.day for m in stored):
                 break
@@ -232,8 +235,8 @@ class Linker:
                     links[m.event_id] = (cid, day)
                     if m.cluster_id is not None and (m.cluster_id, m.cluster_day) != (cid, day):
                         updates.append((cid, day, m.day, m.event_id))
-            later = [d for d in (*region.days, *pending) if x + w < d <= region.hi]
-            x = min(later, default=None)
+            i = bisect_right(days, x + w)
+            x = days[i] if i < len(days) and days[i] <= region.hi else None
 
     def _load(self, bounds: dict[Group, tuple[int, int]]) -> dict[Group, _Region]:
         """Read the stored, counted mentions of each group within its (lo, hi) day ordinals;

@@ -29,10 +29,14 @@ from realpolitik.store.queries import chunks, marks, stored_keys
 from realpolitik.store.rows import (
     ALL_AGG_COLUMNS,
     ARTICLE_COLUMNS,
+    ARTICLE_SPARSE,
     EVENT_COLUMNS,
+    EVENT_SPARSE,
     Deltas,
+    SparseInsert,
     article_row,
     event_row,
+    ingest_stamp,
     valid_day,
 )
 
@@ -44,13 +48,10 @@ _AGG_UPSERT = (
     "ON CONFLICT (source, target, period) DO UPDATE SET "
     + ", ".join(f"{c} = dyad_{{grain}}.{c} + excluded.{c}" for c in ALL_AGG_COLUMNS)
 )
-_EVENT_INSERT = (
-    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)}) ON CONFLICT (day, event_id) DO NOTHING"
+_EVENT_INSERT = SparseInsert(
+    "events", EVENT_COLUMNS, EVENT_SPARSE, " ON CONFLICT (day, event_id) DO NOTHING"
 )
-_ARTICLE_INSERT = (
-    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({marks(len(ARTICLE_COLUMNS))})"
-)
+_ARTICLE_INSERT = SparseInsert("articles", ARTICLE_COLUMNS, ARTICLE_SPARSE)
 _ARTICLE = EVENT_COLUMNS.index("article_id")
 _DOC = EVENT_COLUMNS.index("doc_id")
 _DAY = EVENT_COLUMNS.index("day")
@@ -117,13 +118,12 @@ class Writer:
             counts = dict.fromkeys(latest, 0)
             for row in rows:
                 counts[row[_ARTICLE]] += 1
-            self.backend.executemany(
-                _ARTICLE_INSERT,
-                [
-                    article_row(a, coder_version=coder_version, n_events=counts[a.id])
-                    for a, _ in latest.values()
-                ],
-            )
+            stamp = ingest_stamp()
+            articles = [
+                article_row(a, coder_version=coder_version, n_events=counts[a.id], stamp=stamp)
+                for a, _ in latest.values()
+            ]
+            self.insert(_ARTICLE_INSERT, articles)
             deltas.add_rows((_DELTA(r) for r in rows if r[_IN_AGGREGATE]), sign=1)
             self.apply(deltas)
         stats.events = len(rows)
@@ -178,11 +178,12 @@ class Writer:
         skipped = {r[0]: owners[r[0]] for r in rows if owners.get(r[0], r[_ARTICLE]) != r[_ARTICLE]}
         rows = [r for r in rows if r[0] not in skipped] if skipped else rows
         rows = self.linker.link(rows, removed, deltas)
-        inserted = self.backend.executemany(_EVENT_INSERT, rows)
+        inserted = self.insert(_EVENT_INSERT, rows)
         if inserted != len(rows):
             days = sorted({r[_DAY] for r in rows})
             cols = ("day", "event_id", "article_id")
-            stored = {(d, i): a for d, i, a in by_id(self.backend, cols, [r[0] for r in rows], days)}
+            found = by_id(self.backend, cols, [r[0] for r in rows], days)
+            stored = {(d, i): a for d, i, a in found}
             lost = [r for r in rows if stored.get((r[_DAY], r[0])) != r[_ARTICLE]]
             skipped.update({r[0]: stored.get((r[_DAY], r[0])) for r in lost})
             rows = [r for r in rows if r[0] not in skipped]
@@ -192,6 +193,10 @@ class Writer:
             warn(Warnings.W501.format(doc_id=article_of[event_id], event_id=event_id, other=other))
         stats.skipped_events += len(skipped)
         return rows
+
+    def insert(self, statement: SparseInsert, rows: list[tuple[Any, ...]]) -> int:
+        """Insert ``rows`` by ``statement``; return how many rows were inserted."""
+        return sum(self.backend.executemany(sql, part) for sql, part in statement.batches(rows))
 
     def owners(self, ids: Sequence[str], *, days: Sequence[str] | None = None) -> dict[str, str]:
         """Return ``{event_id: article_id}`` for the stored events among ``ids``."""
