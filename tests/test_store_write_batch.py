@@ -10,13 +10,18 @@ issue 17 (commit 198985e) and with a from-scratch relink and aggregate rebuild.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
+import sqlite3
+from dataclasses import asdict
 from datetime import date, timedelta
 
-from realpolitik.models import Article, Event, Location
+import pytest
+
+from realpolitik.models import Article, Event, Evidence, Location
 from realpolitik.settings import Settings
 from realpolitik.store import open_store
-from realpolitik.store.rows import valid_day
+from realpolitik.store.rows import EVENT_COLUMNS, SparseInsert, event_row, valid_day
 from store_helpers import CAMEOS, make_event
 
 TABLES = {
@@ -42,6 +47,7 @@ EXPECTED = {
     "dyad_all": (6, "795e3682c5542003"),
 }
 """Row counts and digests of the stream's store as written before issue 17."""
+_EVIDENCE = EVENT_COLUMNS.index("evidence")
 EXPECTED_WARNINGS = {"W501": 20, "W502": 157}
 
 
@@ -173,3 +179,37 @@ def test_batched_writes_equal_a_relink_and_rebuild_from_scratch(tmp_path):
         store.rebuild_aggregates()
         assert digest(store) == written
     assert written["event_clusters"][0] < written["events"][0]
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        Evidence(pattern="p1", trigger="did", trigger_span=[4, 7]),
+        Evidence(pattern='q"uote\\', trigger="é ü \u2028 \n", source_span=[0, 3], rule="S V O"),
+        Evidence(pattern="p", trigger="t", target_span=[1, 2, 3], rule=None),
+        Evidence(pattern="p", trigger="t", trigger_span=(5, 9), source_span=[1.5, 2]),
+    ],
+)
+def test_evidence_json_is_what_the_encoder_writes(evidence):
+    event = make_event("RUS", "UKR")
+    event.evidence = evidence
+    expected = json.dumps(asdict(evidence), ensure_ascii=False, separators=(",", ":"))
+    assert event_row(event, Article(id="a", text="t", date="2024-03-01"))[_EVIDENCE] == expected
+
+
+def test_sparse_insert_writes_nulls_and_values_by_pattern():
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE TABLE t (a, b, c, d)")
+    statement = SparseInsert("t", ("a", "b", "c", "d"), ("b", "d"))
+    rows = [(1, None, "x", None), (2, "y", None, 4.5), (3, None, "z", 7), (4, "w", "v", None)]
+    parts = statement.batches(rows)
+    assert [len(part) for _, part in parts] == [1, 1, 1, 1]
+    assert "NULL" not in parts[1][0]
+    assert parts[0][1] == [(1, "x")]
+    for sql, part in parts:
+        con.executemany(sql, part)
+    assert con.execute("SELECT * FROM t ORDER BY a").fetchall() == rows
+    only = SparseInsert("t", ("a", "b"), ("b",))
+    assert only.batches([(9, None), (8, None)]) == [
+        ("INSERT INTO t (a, b) VALUES (?, NULL)", [(9,), (8,)])
+    ]

@@ -158,15 +158,22 @@ def split_places(members: Sequence[Mention]) -> dict[str, list[Mention]]:
 
 def _winning_code(members: Sequence[Mention]) -> str:
     """The CAMEO code most mentions give; ties go to the more specific, then the lower code."""
+    first = members[0].cameo
+    if all(m.cameo == first for m in members):
+        return first
     counts = Counter(m.cameo for m in members)
     return min(counts, key=lambda c: (-counts[c], -len(c), c))
 
 
 def _actor_code(codes: Iterable[str | None]) -> str | None:
     """The most specific actor code seen (longest; then the most frequent; then the lowest)."""
-    counts = Counter(c for c in codes if c)
-    if not counts:
+    present = [c for c in codes if c]
+    if not present:
         return None
+    first = present[0]
+    if all(c == first for c in present):
+        return first
+    counts = Counter(present)
     return min(counts, key=lambda c: (-len(c), -counts[c], c))
 
 
@@ -188,8 +195,8 @@ def cluster_row(
     if len(members) == 1:
         return _single_row(cid, day, group, place, members[0], counted=counted)
     code = _winning_code(members)
-    voice = _best(m for m in members if m.cameo == code)
     best = _best(members)
+    voice = best if best.cameo == code else _best(m for m in members if m.cameo == code)
     seen = [m.seen for m in members if m.seen] or [day]
     return (
         cid,

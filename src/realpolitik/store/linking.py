@@ -119,37 +119,11 @@ class Linker:
         """Link the pending ``rows`` (not yet inserted) and relink what they and the
         ``removed`` mentions (no longer stored) touch; return the rows with their links."""
         w = self.window
-        groups: dict[Group, list[int]] = {}
-        bounds: dict[Group, tuple[int, int]] = {}
         links: dict[str, tuple[str, str]] = {}
         new_rows: list[tuple[Any, ...]] = []
-        for i, r in enumerate(rows):
-            if r[_IN_AGGREGATE]:
-                key = (r[_S] or "", r[_T] or "", r[_R])
-                day = ordinal(r[_D])
-                found = groups.get(key)
-                if found is None:
-                    groups[key] = [i]
-                    bounds[key] = (day, day)
-                else:
-                    found.append(i)
-                    lo, hi = bounds[key]
-                    if day < lo:
-                        bounds[key] = (day, hi)
-                    elif day > hi:
-                        bounds[key] = (lo, day)
-            else:
-                links[r[0]] = (r[0], r[_D])
-                new_rows.append(singleton_row(row_mention(r)))
+        groups, bounds = _group(rows, links, new_rows)
         old_keys: set[tuple[str, str]] = set()
-        unlinked: dict[Group, list[Mention]] = {}
-        for m in removed:
-            if m.cluster_id:
-                old_keys.add((m.cluster_day or m.day, m.cluster_id))
-            if m.cluster_id and m.cluster_id != m.event_id:
-                unlinked.setdefault(m.group, []).append(m)
-                lo, hi = bounds.get(m.group, (m.ordinal, m.ordinal))
-                bounds[m.group] = (min(lo, m.ordinal), max(hi, m.ordinal))
+        unlinked = _unlink(removed, bounds, old_keys)
         regions = self._load({g: (lo - w, hi + 2 * w) for g, (lo, hi) in bounds.items()})
         updates: list[tuple[str, str, str, str]] = []
         for key, (lo, hi) in bounds.items():
@@ -166,6 +140,18 @@ class Linker:
                 pending.setdefault(m.ordinal, []).append(m)
             region = regions.get(key) or _Region(key, lo - w, hi + 2 * w)
             self._relink(region, lo, hi, pending, old_keys, new_rows, links, updates)
+        self._store(old_keys, new_rows, updates, deltas)
+        return [r[:-2] + links[r[0]] for r in rows]
+
+    def _store(
+        self,
+        old_keys: set[tuple[str, str]],
+        new_rows: list[tuple[Any, ...]],
+        updates: list[tuple[str, str, str, str]],
+        deltas: Deltas,
+    ) -> None:
+        """Replace the unique events ``old_keys`` by ``new_rows``, move the mentions whose
+        event changed (``updates``) and count the difference in ``deltas``."""
         old_rows = self._clusters(old_keys)
         add_cluster_deltas(deltas, old_rows, sign=-1)
         add_cluster_deltas(deltas, new_rows, sign=1)
@@ -178,7 +164,6 @@ class Linker:
             "UPDATE events SET cluster_id = ?, cluster_day = ? WHERE day = ? AND event_id = ?",
             updates,
         )
-        return [r[:-2] + links[r[0]] for r in rows]
 
     def _relink(
         self,
@@ -241,18 +226,19 @@ class Linker:
     def _load(self, bounds: dict[Group, tuple[int, int]]) -> dict[Group, _Region]:
         """Read the stored, counted mentions of each group within its (lo, hi) day ordinals;
         return the regions of the groups that have any."""
-        regions = {g: _Region(g, lo, hi) for g, (lo, hi) in bounds.items()}
-        if regions:
+        regions: dict[Group, _Region] = {}
+        if bounds:
             self._read(regions, bounds)
-        return {g: region for g, region in regions.items() if region.days}
+        return regions
 
     def _read(self, regions: dict[Group, _Region], bounds: dict[Group, tuple[int, int]]) -> None:
-        """Fill ``regions``: one range scan per run of days, or (day, dyad) probes."""
+        """Fill ``regions`` from the groups' ``bounds``: one range scan per run of days, or
+        (day, dyad) probes."""
         runs = _runs(bounds.values())
         if sum(hi - lo + 1 for lo, hi in runs) <= SCAN_DAYS:
             for lo, hi in runs:
                 sql = f"{_SELECT} AND day >= ? AND day <= ?"
-                self._keep(regions, self.backend.query(sql, [iso_day(lo), iso_day(hi)]))
+                self._keep(regions, bounds, self.backend.query(sql, [iso_day(lo), iso_day(hi)]))
             return
         keys = sorted(
             {(iso_day(d), g[0], g[1]) for g, (lo, hi) in bounds.items() for d in range(lo, hi + 1)}
@@ -266,16 +252,27 @@ class Linker:
                 "WHERE e.day = k.d AND e.source_key = k.s AND e.target_key = k.t "
                 "AND e.in_aggregate = 1"
             )
-            self._keep(regions, self.backend.query(sql, [v for key in chunk for v in key]))
+            params = [v for key in chunk for v in key]
+            self._keep(regions, bounds, self.backend.query(sql, params))
 
     @staticmethod
-    def _keep(regions: dict[Group, _Region], rows: Iterable[Sequence[Any]]) -> None:
-        """Add the rows (MENTION_FIELDS) that fall in their group's region."""
+    def _keep(
+        regions: dict[Group, _Region],
+        bounds: dict[Group, tuple[int, int]],
+        rows: Iterable[Sequence[Any]],
+    ) -> None:
+        """Add the rows (MENTION_FIELDS) that fall in their group's (lo, hi) ``bounds`` to
+        the group's region (made on its first row)."""
         for r in rows:
-            region = regions.get((r[3] or "", r[4] or "", r[5]))
-            if region is not None:
+            group = (r[3] or "", r[4] or "", r[5])
+            found = bounds.get(group)
+            if found is not None:
                 m = Mention(*r)
-                if region.lo <= m.ordinal <= region.hi:
+                lo, hi = found
+                if lo <= m.ordinal <= hi:
+                    region = regions.get(group)
+                    if region is None:
+                        region = regions[group] = _Region(group, lo, hi)
                     region.add(m)
 
     def _extend(self, region: _Region, hi: int) -> None:
@@ -302,6 +299,54 @@ class Linker:
             )
             out += self.backend.query(sql, [v for key in chunk for v in key])
         return out
+
+
+def _group(
+    rows: list[tuple[Any, ...]],
+    links: dict[str, tuple[str, str]],
+    new_rows: list[tuple[Any, ...]],
+) -> tuple[dict[Group, list[int]], dict[Group, tuple[int, int]]]:
+    """Return the indexes of the counted ``rows`` by group and each group's first and last
+    day ordinal; an uncounted row is its own event (added to ``links`` and ``new_rows``)."""
+    groups: dict[Group, list[int]] = {}
+    bounds: dict[Group, tuple[int, int]] = {}
+    for i, r in enumerate(rows):
+        if r[_IN_AGGREGATE]:
+            key = (r[_S] or "", r[_T] or "", r[_R])
+            day = ordinal(r[_D])
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [i]
+                bounds[key] = (day, day)
+            else:
+                found.append(i)
+                lo, hi = bounds[key]
+                if day < lo:
+                    bounds[key] = (day, hi)
+                elif day > hi:
+                    bounds[key] = (lo, day)
+        else:
+            links[r[0]] = (r[0], r[_D])
+            new_rows.append(singleton_row(row_mention(r)))
+    return groups, bounds
+
+
+def _unlink(
+    removed: Sequence[Mention],
+    bounds: dict[Group, tuple[int, int]],
+    old_keys: set[tuple[str, str]],
+) -> dict[Group, list[Mention]]:
+    """Add the events of ``removed`` mentions to ``old_keys`` and widen ``bounds`` to the
+    linked ones; return those by group."""
+    unlinked: dict[Group, list[Mention]] = {}
+    for m in removed:
+        if m.cluster_id:
+            old_keys.add((m.cluster_day or m.day, m.cluster_id))
+        if m.cluster_id and m.cluster_id != m.event_id:
+            unlinked.setdefault(m.group, []).append(m)
+            lo, hi = bounds.get(m.group, (m.ordinal, m.ordinal))
+            bounds[m.group] = (min(lo, m.ordinal), max(hi, m.ordinal))
+    return unlinked
 
 
 def _runs(bounds: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
