@@ -65,8 +65,6 @@ CLUSTER_COLUMNS = (
     "in_aggregate",
 )
 """Columns of ``event_clusters``, one row per unique event."""
-CLUSTER_SPARSE = ("source_key", "target_key", "place", "goldstein", "source_code", "target_code")
-"""Columns of ``event_clusters`` often left empty (None)."""
 
 Group = tuple[str, str, str]
 """(source key, target key, CAMEO root)."""

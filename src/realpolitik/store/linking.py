@@ -20,7 +20,6 @@ from typing import Any
 from realpolitik.store.backends import Backend
 from realpolitik.store.clusters import (
     CLUSTER_COLUMNS,
-    CLUSTER_SPARSE,
     MENTION_FIELDS,
     Group,
     Mention,
@@ -32,7 +31,7 @@ from realpolitik.store.clusters import (
     singleton_row,
     spans,
 )
-from realpolitik.store.rows import EVENT_COLUMNS, Deltas, SparseInsert
+from realpolitik.store.rows import EVENT_COLUMNS, Deltas
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +58,11 @@ _SINGLE_TAIL = itemgetter(
 )
 _CONFIDENCE, _SEEN = EVENT_COLUMNS.index("confidence"), EVENT_COLUMNS.index("seen")
 _SELECT = f"SELECT {', '.join(MENTION_FIELDS)} FROM events WHERE in_aggregate = 1"
-_CLUSTER_INSERT = SparseInsert(
-    "event_clusters", CLUSTER_COLUMNS, CLUSTER_SPARSE, " ON CONFLICT (day, cluster_id) DO NOTHING"
+_CLUSTER_INSERT = (
+    f"INSERT INTO event_clusters ({', '.join(CLUSTER_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in CLUSTER_COLUMNS)}) ON CONFLICT (day, cluster_id) DO NOTHING"
 )
+"""Bound as is: most rows leave only ``place`` empty, cheaper to bind than to test for."""
 _C = {name: i for i, name in enumerate(CLUSTER_COLUMNS)}
 EVENT_VIEW = 7
 """Offset of the event-view counts in a :class:`Deltas` accumulator."""
@@ -158,8 +159,7 @@ class Linker:
         self.backend.executemany(
             "DELETE FROM event_clusters WHERE day = ? AND cluster_id = ?", sorted(old_keys)
         )
-        for sql, part in _CLUSTER_INSERT.batches(new_rows):
-            self.backend.executemany(sql, part)
+        self.backend.executemany(_CLUSTER_INSERT, new_rows)
         self.backend.executemany(
             "UPDATE events SET cluster_id = ?, cluster_day = ? WHERE day = ? AND event_id = ?",
             updates,
