@@ -10,6 +10,8 @@ dashboard run most: one dyad's series and the top-50 dyads.
     python benchmarks/store.py --events 200000 --db postgresql://user@host/db
 
 Targets (issue 6): insert >= 20,000 events/s; one dyad's series < 50 ms; top-50 dyads < 200 ms.
+Issue 17: >= 20,000 events per CPU-second (``events_per_cpu_s_store_write``) with unique
+events linked at ingest.
 """
 
 from __future__ import annotations
