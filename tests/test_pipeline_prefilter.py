@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from spacy.attrs import LEMMA, MORPH, POS
+from spacy.attrs import IS_LEFT_PUNCT, IS_PUNCT, IS_SPACE, LEMMA, MORPH, ORTH, POS, SPACY
 from spacy.tokens import Doc
 
 from realpolitik.models import Article
 from realpolitik.nlp import FastAttributes
-from realpolitik.prefilter import break_punctuation_runs
+from realpolitik.prefilter import break_punctuation_runs, sentence_starts
 from realpolitik.settings import Settings
+
+COLUMNS = [ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE]
 
 NO_TRIGGER = "Russia and Ukraine, in the old town of Lviv, on a grey Monday."
 TRIGGER = "Russia condemned Ukraine over the shelling."
@@ -208,9 +210,10 @@ def test_sentence_starts_are_the_sentencizers_with_opening_marks_moved(
     texts += ['"Stop!" he said. (Yes.) ... ?! "No," she said. \'Go.\'', "", "...", "a"]
     moved = 0
     for text in texts:
-        ours = [s.start for s in pipeline.sentence_filter.sentences(text).sents]
-        reference = _reference_starts(pipeline.nlp.make_doc(text))
-        assert ours == reference
+        doc = pipeline.nlp.make_doc(text)
+        ours = sentence_starts(doc.to_array(COLUMNS), pipeline.sentence_filter.sentence_ends)
+        reference = _reference_starts(doc)
+        assert (ours if len(doc) else []) == (reference if len(doc) else [])
         moved += len(set(ours) - {s.start for s in _sentencized(pipeline, text)})
     assert moved >= 3
 
@@ -219,3 +222,21 @@ def _sentencized(pipeline, text: str) -> list:
     from spacy.pipeline import Sentencizer
 
     return list(Sentencizer()(pipeline.nlp.make_doc(text)).sents)
+
+
+def test_a_line_without_final_punctuation_is_a_sentence_of_its_own(pipeline) -> None:
+    """A headline or subheading does not run into the next line's sentence; a hard-wrapped
+    sentence stays whole."""
+    text = (
+        "Ambassador ordered to leave Cairo\nEgypt expelled Ethiopia's ambassador on Monday.\n\n"
+        "background\n\nThe talks with\nthe minister ended."
+    )
+    sents = [s.text for s in pipeline.sentence_filter.sentences(text).sents]
+    assert [s.strip() for s in sents] == [
+        "Ambassador ordered to leave Cairo",
+        "Egypt expelled Ethiopia's ambassador on Monday.",
+        "background",
+        "The talks with\nthe minister ended.",
+    ]
+    events = pipeline("Ambassador ordered to leave Cairo\nEgypt expelled Ethiopia's ambassador.")
+    assert [e.sentence for e in events] == ["Egypt expelled Ethiopia's ambassador."]

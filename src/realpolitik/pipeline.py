@@ -140,7 +140,7 @@ class Pipeline:
         condensing is off."""
         text = break_punctuation_runs(article.text[: self.settings.max_chars])
         if not self.condensing:
-            return text, None
+            return self.sentence_filter.line_marked(text), None
         condensed, cut = cap_sentences(
             self.sentence_filter.condense(text),
             text,

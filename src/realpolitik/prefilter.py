@@ -195,8 +195,19 @@ class SentenceFilter:
         if len(doc):
             table = doc.to_array([ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE])
             starts = np.full(len(doc), -1, dtype=np.int64)
-            starts[sentence_starts(table, self.sentence_ends)] = 1
+            firsts = sentence_starts(table, self.sentence_ends)
+            starts[firsts + line_starts(doc, table, firsts)] = 1
             doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
+        return doc
+
+    def line_marked(self, text: str) -> Doc:
+        """Tokenize ``text`` for a full parse with only the line-break sentence starts fixed
+        (``line_starts``); the parser places every other boundary."""
+        doc = self.make_doc(text)
+        if len(doc):
+            table = doc.to_array([ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE])
+            for i in line_starts(doc, table, []):
+                doc[i].is_sent_start = True
         return doc
 
     def condense(self, text: str) -> Condensed:
@@ -274,6 +285,31 @@ def sentence_starts(table: np.ndarray, ends: np.ndarray) -> list[int]:
             start -= 1
         moved.append(start)
     return moved
+
+
+def line_starts(doc: Doc, table: np.ndarray, firsts: list[int]) -> list[int]:
+    """Return the tokens that open a sentence at a line break the punctuation rules missed.
+
+    A line with no sentence-final mark is a headline, a subheading, a byline or a list item,
+    not the first words of the next line's sentence: a blank line always ends it, a single
+    line break when the next line opens as a sentence does (a capital, a digit, a quote or a
+    bracket), so a hard-wrapped sentence ('talks with\nthe minister') stays whole.
+    table: the doc's ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE columns
+    """
+    known = set(firsts)
+    found: list[int] = []
+    for i in np.flatnonzero(table[:, 4]).tolist():
+        text, after = doc[i].text, i + 1
+        if after >= len(doc) or "\n" not in text or after in known or i in known:
+            continue
+        if text.count("\n") >= 2 or _opens_sentence(doc[after].text):
+            found.append(after)
+    return found
+
+
+def _opens_sentence(word: str) -> bool:
+    first = word[0]
+    return first.isupper() or first.isdigit() or first in "\"'\u201c\u2018([\u00ab"
 
 
 def _sentence_of(starts: list[int], token: int) -> int:
