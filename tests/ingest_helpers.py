@@ -9,6 +9,14 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+# Short texts, some with events, for comparing one process with several.
+TEXTS = [
+    "Russia condemned the United States over new sanctions.",
+    "The weather was mild.",
+    "France praised Germany for its support.",
+    "China fired missiles at Taiwan, killing two soldiers.",
+    "Egypt called on Israel to allow aid into Gaza.",
+]
 PAGE = (FIXTURES / "page.html").read_bytes()
 OTHER_PAGE = (
     PAGE.replace(b"Finland", b"Latvia")

@@ -9,19 +9,11 @@ from pathlib import Path
 import pytest
 
 import realpolitik
+from ingest_helpers import FIXTURES, TEXTS
 from realpolitik.cli import app
 from realpolitik.distributed import local
 from realpolitik.settings import Settings
 from realpolitik.store import open_store
-
-FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-TEXTS = [
-    "Russia condemned the United States over new sanctions.",
-    "The weather was mild.",
-    "France praised Germany for its support.",
-    "China fired missiles at Taiwan, killing two soldiers.",
-    "Egypt called on Israel to allow aid into Gaza.",
-]
 
 
 def _sources(tmp_path: Path) -> list[str]:

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
+from ingest_helpers import TEXTS
 from realpolitik.distributed import local
 from realpolitik.distributed.local import (
     ArticleCoder,
@@ -21,14 +22,6 @@ from realpolitik.distributed.local import (
 )
 from realpolitik.distributed.worker import _PIPELINES, keep_pipeline, worker_pipeline
 from realpolitik.models import Article
-
-TEXTS = [
-    "Russia condemned the United States over new sanctions.",
-    "The weather was mild.",
-    "France praised Germany for its support.",
-    "China fired missiles at Taiwan, killing two soldiers.",
-    "Egypt called on Israel to allow aid into Gaza.",
-]
 
 
 def _articles(count: int) -> list[Article]:
