@@ -148,6 +148,17 @@ def test_web_alerts_panel_shows_the_alert_and_opens_its_dyad(browser, server) ->
 def test_web_alert_link_opens_the_dyad_view(browser, server) -> None:
     watched = _dashboard(browser, server, "/#alert=1&dyad=RUS,CHN")
     _assert_alert_view(watched)
+    page = watched.page
+    page.click("#events-all")
+    page.wait_for_function("location.hash === ''")
+    page.wait_for_function("document.querySelectorAll('#events tr.event.triggering').length === 0")
+    assert page.locator("#alerts tr.alert.selected").count() == 0
+    assert page.locator("#alert-detail").is_hidden()
+    page.go_back()
+    _assert_alert_view(watched)
+    page.go_forward()
+    page.wait_for_function("document.querySelectorAll('#alerts tr.alert.selected').length === 0")
+    assert page.locator("#alert-detail").is_hidden()
     _clean(watched)
     watched.page.context.close()
 

@@ -199,7 +199,15 @@
     await selectDyad(pair[0], pair[1], alert);
   }
 
-  /** Show what the location hash names: an alert (by seq) or a dyad. */
+  /** Forget the selected dyad and alert (the events table then lists every dyad). */
+  function clearSelection() {
+    state.dyad = null;
+    state.alert = null;
+    showTriggering(null);
+    if (state.alerts) state.alerts.mark(null);
+  }
+
+  /** Show what the location hash names: an alert (by seq), a dyad, or (empty) every dyad. */
   async function route(hash) {
     const params = new URLSearchParams(hash.replace(/^#/, ""));
     const seq = params.get("alert");
@@ -210,6 +218,9 @@
       showError("Alert " + seq + " is not stored.");
     } else if (dyad.length === 2 && KEY.test(dyad[0]) && KEY.test(dyad[1])) {
       return selectDyad(dyad[0], dyad[1]);
+    } else if (!seq && state.dyad) {
+      clearSelection();
+      return loadEvents(false);
     }
   }
 
@@ -296,11 +307,8 @@
   function wire() {
     $("filters").addEventListener("submit", function (evt) { evt.preventDefault(); apply(); });
     $("filters").addEventListener("reset", function () {
-      state.dyad = null;
-      state.alert = null;
+      clearSelection();
       setHash("");
-      showTriggering(null);
-      if (state.alerts) state.alerts.mark(null);
       setTimeout(apply, 0);
     });
     $("f-actor").addEventListener("input", suggestActors);
@@ -308,8 +316,8 @@
       loadEvents(true).catch(function (err) { showError(err.message); });
     });
     $("events-all").addEventListener("click", function () {
-      state.dyad = null;
-      state.alert = null;
+      clearSelection();
+      setHash("");
       loadEvents(false).catch(function (err) { showError(err.message); });
     });
     $("alert-events").addEventListener("click", function (evt) {
