@@ -17,6 +17,7 @@ from api_helpers import LiveServer
 from realpolitik.alerts import AlertConfig, check_alerts
 from realpolitik.api import create_app
 from realpolitik.cli import app
+from realpolitik.settings import Settings
 from realpolitik.store import open_store
 from realpolitik.store.alerts import Alert, insert_alerts
 
@@ -128,6 +129,15 @@ def test_alerts_stream_ends_after_max_seconds_with_heartbeat_hint(tmp_path):
     assert text.startswith("retry: ")
     assert "id: 2\nevent: alert\ndata: " in text
     assert "id: 1\n" not in text
+
+
+def test_alerts_stream_lifetime_is_capped_by_the_setting(tmp_path):
+    """A stream asking for an hour ends at ``api_stream_max_s``, after the stored alerts."""
+    db = _store_with_alerts(tmp_path)
+    app_ = create_app(Settings(api_stream_max_s=0.2), db=db)
+    with TestClient(app_, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as client:
+        text = client.get("/api/alerts/stream", params={"max_seconds": 3600, "after": 0}).text
+    assert [line for line in text.splitlines() if line.startswith("id: ")] == ["id: 1", "id: 2"]
 
 
 def test_alerts_cli_lists_and_checks(tmp_path, runner):

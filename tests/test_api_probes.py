@@ -68,7 +68,8 @@ def client(request, tmp_path_factory, pipeline) -> Iterator[TestClient]:
         from store_helpers import postgres_server
 
         db = str(fixture_store(postgres_server().create_database("api_probes")))  # type: ignore[arg-type]
-    settings = Settings(rate_limit_per_second=0, network_min_events=1, api_code_budget_ms=60_000)
+    settings = Settings(rate_limit_per_second=0, network_min_events=1, api_code_budget_ms=60_000,
+                        api_stream_max_s=0.05)  # a probe of the alert stream ends at once
     app = create_app(settings, db=db, load_pipeline=lambda s: pipeline)
     with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000),
                     raise_server_exceptions=False) as c:

@@ -343,6 +343,12 @@ class Settings(BaseSettings):
         description="Time one POST /api/code request waits for its events, in ms; past it the "
         "answer is 503 (E618) and the worker finishes the text without holding the request.",
     )
+    api_stream_max_s: float = Field(
+        3600.0,
+        gt=0,
+        description="Longest life of one /api/alerts/stream connection in seconds, whatever its "
+        "max_seconds asks (clients reconnect and resume with Last-Event-ID).",
+    )
     api_keep_alive_s: float = Field(
         5.0, gt=0, description="Seconds an idle keep-alive connection stays open."
     )

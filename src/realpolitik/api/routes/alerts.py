@@ -5,7 +5,8 @@ The stream polls the store (so a watcher in another process feeds it): each aler
 event, ``id:`` its sequence number, ``event: alert``, ``data:`` its JSON. A client that
 reconnects with ``Last-Event-ID`` (browsers do) gets every alert stored after that id. A
 comment line is sent as a heartbeat when nothing happened for ``HEARTBEAT_SECONDS``. A stream
-ends when the client goes away or after ``max_seconds`` (the client reconnects and resumes),
+ends when the client goes away or after ``max_seconds``, at most the ``api_stream_max_s``
+setting (the client reconnects and resumes),
 so a stopping server never waits on a stream for longer than that.
 """
 
@@ -142,7 +143,7 @@ async def _events(
         if time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
             yield ": heartbeat\n\n"
             quiet_since = time.monotonic()
-        await asyncio.sleep(POLL_SECONDS)
+        await asyncio.sleep(max(0.0, min(POLL_SECONDS, stop - time.monotonic())))
 
 
 @router.get("/alerts/stream", summary="New alerts as Server-Sent Events")
@@ -163,7 +164,7 @@ async def stream_alerts(
     """
     seq = await run_in_threadpool(_start, st, last_event_id, after)
     return StreamingResponse(
-        _events(request, st, seq, float(max_seconds)),
+        _events(request, st, seq, min(float(max_seconds), st.settings.api_stream_max_s)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
