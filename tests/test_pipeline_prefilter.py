@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from spacy.attrs import IS_LEFT_PUNCT, IS_PUNCT, IS_SPACE, LEMMA, MORPH, ORTH, POS, SPACY
+from spacy.attrs import LEMMA, MORPH, POS
 from spacy.tokens import Doc
 
 from realpolitik.models import Article
 from realpolitik.nlp import FastAttributes
-from realpolitik.prefilter import break_punctuation_runs, sentence_starts
+from realpolitik.prefilter import BOUNDARY_COLUMNS, break_punctuation_runs, sentence_starts
 from realpolitik.settings import Settings
-
-COLUMNS = [ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE]
 
 NO_TRIGGER = "Russia and Ukraine, in the old town of Lviv, on a grey Monday."
 TRIGGER = "Russia condemned Ukraine over the shelling."
@@ -211,7 +209,9 @@ def test_sentence_starts_are_the_sentencizers_with_opening_marks_moved(
     moved = 0
     for text in texts:
         doc = pipeline.nlp.make_doc(text)
-        ours = sentence_starts(doc.to_array(COLUMNS), pipeline.sentence_filter.sentence_ends)
+        ours = sentence_starts(
+            doc.to_array(BOUNDARY_COLUMNS), pipeline.sentence_filter.sentence_ends
+        )
         reference = _reference_starts(doc)
         assert (ours if len(doc) else []) == (reference if len(doc) else [])
         moved += len(set(ours) - {s.start for s in _sentencized(pipeline, text)})

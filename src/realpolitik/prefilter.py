@@ -102,6 +102,10 @@ class Condensed:
         return self.pieces[k] if k >= 0 else None
 
 
+BOUNDARY_COLUMNS = [ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE]
+"""The token attributes the sentence splitter reads (``sentence_starts``)."""
+
+
 class TriggerWords:
     """Tell which sentences may hold an event trigger, from their lower-case word forms alone.
 
@@ -193,10 +197,10 @@ class SentenceFilter:
         brackets given to the sentence they open (``sentence_starts``)."""
         doc = self.make_doc(text)
         if len(doc):
-            table = doc.to_array([ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE])
+            table = doc.to_array(BOUNDARY_COLUMNS)
             starts = np.full(len(doc), -1, dtype=np.int64)
             firsts = sentence_starts(table, self.sentence_ends)
-            starts[firsts + line_starts(doc, table, firsts)] = 1
+            starts[firsts + line_starts(doc, table[:, 4], firsts)] = 1
             doc.from_array([SENT_START], starts.astype(np.uint64).reshape(-1, 1))
         return doc
 
@@ -205,8 +209,7 @@ class SentenceFilter:
         (``line_starts``); the parser places every other boundary."""
         doc = self.make_doc(text)
         if len(doc):
-            table = doc.to_array([ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE])
-            for i in line_starts(doc, table, []):
+            for i in line_starts(doc, doc.to_array(IS_SPACE), []):
                 doc[i].is_sent_start = True
         return doc
 
@@ -263,7 +266,7 @@ def sentence_starts(table: np.ndarray, ends: np.ndarray) -> list[int]:
     splits (``ends``: the ORTH ids of its sentence-final characters), each start then moved
     back over the opening quotes and brackets before it.
 
-    table: the doc's ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE columns
+    table: the doc's ``BOUNDARY_COLUMNS``
     A sentence starts at a token that is not punctuation when the run of punctuation before it
     holds a sentence-final character. The Sentencizer leaves the opening quote of the next
     sentence ('... to join. "We do not ...') behind; the parser of the whole text puts it where
@@ -287,18 +290,18 @@ def sentence_starts(table: np.ndarray, ends: np.ndarray) -> list[int]:
     return moved
 
 
-def line_starts(doc: Doc, table: np.ndarray, firsts: list[int]) -> list[int]:
+def line_starts(doc: Doc, spaces: np.ndarray, firsts: list[int]) -> list[int]:
     """Return the tokens that open a sentence at a line break the punctuation rules missed.
 
     A line with no sentence-final mark is a headline, a subheading, a byline or a list item,
     not the first words of the next line's sentence: a blank line always ends it, a single
     line break when the next line opens as a sentence does (a capital, a digit, a quote or a
     bracket), so a hard-wrapped sentence ('talks with\nthe minister') stays whole.
-    table: the doc's ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE columns
+    spaces: the doc's IS_SPACE column; firsts: the starts already found
     """
     known = set(firsts)
     found: list[int] = []
-    for i in np.flatnonzero(table[:, 4]).tolist():
+    for i in np.flatnonzero(spaces).tolist():
         text, after = doc[i].text, i + 1
         if after >= len(doc) or "\n" not in text or after in known or i in known:
             continue

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
+from functools import lru_cache
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import add, itemgetter
 from types import NoneType
@@ -144,25 +145,15 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-_DAYS: dict[str, str | None] = {}
-_DAYS_KEPT = 100_000
-"""Most day strings :func:`valid_day` remembers (a bulk load checks the same few thousand)."""
-
-
 def valid_day(value: str | None) -> str | None:
     """Return ``value`` if it is a real YYYY-MM-DD date, else None (remembered: ingest checks
-    each event's and article's date)."""
-    if not value:
-        return None
-    if type(value) is not str:
-        return iso_day(value)
-    try:
-        return _DAYS[value]
-    except KeyError:
-        if len(_DAYS) >= _DAYS_KEPT:
-            _DAYS.clear()
-        found = _DAYS[value] = iso_day(value)
-        return found
+    each event's and article's date, a bulk load the same few thousand days)."""
+    return _checked_day(value) if value else None
+
+
+@lru_cache(maxsize=100_000)
+def _checked_day(value: str) -> str | None:
+    return iso_day(value)
 
 
 def ingest_stamp() -> str:
@@ -211,8 +202,7 @@ def event_day(event: Event, article: Article, *, fallback: str | None = None) ->
 
 
 def in_aggregate(event: Event, day: str | None) -> bool:
-    """Return True when ``event`` counts in the dyad aggregates (see the module docstring;
-    :func:`event_row` applies the same rule inline)."""
+    """Return True when ``event`` counts in the dyad aggregates (see the module docstring)."""
     return bool(
         day
         and event.source.key
@@ -257,6 +247,8 @@ def _span(span: list[int] | None) -> str | None:
 
 _FAST_EVIDENCE = ("pattern", "trigger", "trigger_span", "source_span", "target_span", "rule")
 """The Evidence fields :func:`_evidence` writes without the encoder, in this order."""
+_FAST_EVIDENCE_FITS = _EVIDENCE_FIELDS == _FAST_EVIDENCE
+"""Whether Evidence still has exactly those fields (else every evidence goes to the encoder)."""
 
 
 def _evidence(event: Event) -> str:
@@ -265,7 +257,7 @@ def _evidence(event: Event) -> str:
     ev = event.evidence
     pattern, trigger, rule = ev.pattern, ev.trigger, ev.rule
     if (
-        _EVIDENCE_FIELDS == _FAST_EVIDENCE
+        _FAST_EVIDENCE_FITS
         and type(pattern) is str
         and type(trigger) is str
         and (rule is None or type(rule) is str)
@@ -297,12 +289,8 @@ def event_row(
     fallback_day: the day of an event whose event and article carry no valid date
     outlet, seen: the article's outlet and the day it was reported
     """
-    day = valid_day(event.date) or valid_day(article.date) or fallback_day
+    day = event_day(event, article, fallback=fallback_day)
     loc, amt, source, target = event.location, event.amount, event.source, event.target
-    source_key, target_key = source.country or source.org, target.country or target.org
-    counted = (
-        day and source_key and target_key and not event.negated and event.modality != HYPOTHETICAL
-    )
     return (
         event.event_id,
         article.id,
@@ -312,7 +300,7 @@ def event_row(
         event.sentence_index,
         event.sentence,
         _span(event.span),
-        source_key,
+        source.key,
         source.text,
         source.name,
         source.code,
@@ -320,7 +308,7 @@ def event_row(
         source.org,
         source.role,
         source.confidence,
-        target_key,
+        target.key,
         target.text,
         target.name,
         target.code,
@@ -345,7 +333,7 @@ def event_row(
         event.fatalities,
         event.confidence,
         _evidence(event),
-        1 if counted else 0,
+        int(in_aggregate(event, day)),
         outlet,
         seen,
         None,

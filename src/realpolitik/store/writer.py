@@ -198,9 +198,9 @@ class Writer:
         """Insert ``rows`` by ``statement``; return how many rows were inserted."""
         return sum(self.backend.executemany(sql, part) for sql, part in statement.batches(rows))
 
-    def owners(self, ids: Sequence[str], *, days: Sequence[str] | None = None) -> dict[str, str]:
-        """Return ``{event_id: article_id}`` for the stored events among ``ids``."""
-        return {r[0]: r[1] for r in by_id(self.backend, ("event_id", "article_id"), ids, days)}
+    def owners(self, ids: Sequence[str]) -> dict[str, str]:
+        """Return ``{event_id: article_id}`` for the stored events among ``ids`` (any day)."""
+        return {r[0]: r[1] for r in by_id(self.backend, ("event_id", "article_id"), ids)}
 
     def apply(self, deltas: Deltas) -> None:
         """Add ``deltas`` to every aggregate table; drop rows left with no mentions (only a
