@@ -13,6 +13,7 @@ import pytest
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from realpolitik.blas import single_threaded_blas
 from realpolitik.coder.backoff import (
     BANK_FILE,
     CALIBRATION_FILE,
@@ -29,7 +30,7 @@ from realpolitik.coder.backoff import (
     read_calibration,
     read_model,
 )
-from realpolitik.coder.embedding import ModelMissing, installed_file, single_threaded_blas
+from realpolitik.coder.embedding import ModelMissing, installed_file
 from realpolitik.ontology import load_ontology
 from realpolitik.settings import Settings
 

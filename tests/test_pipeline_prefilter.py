@@ -156,20 +156,25 @@ def test_filtered_events_equal_the_full_parse_at_sentence_edges(pipeline) -> Non
 
 
 def test_fast_components_equal_spacy_on_news(pipeline, shared_dir) -> None:
-    """FastAttributes and FastLemmatizer give spaCy's own tags, parts of speech, morphology and
-    lemmas on real news: 12 Wikinews articles, every token."""
+    """FastAttributes, FastLemmatizer and numpy's matrix products give spaCy's own tags, heads,
+    dependencies, parts of speech, morphology, lemmas and entities on real news: 12 Wikinews
+    articles, every token."""
     import json
 
     import spacy
-    from spacy.attrs import DEP, TAG
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, TAG
 
+    from realpolitik.blas import numpy_ops
     from realpolitik.nlp import FastLemmatizer
 
     assert isinstance(pipeline.nlp.get_pipe("lemmatizer"), FastLemmatizer)
+    for name in ("tok2vec", "parser", "ner"):
+        assert pipeline.nlp.get_pipe(name).model.ops is numpy_ops()
     lines = (shared_dir / "corpus" / "wikinews.jsonl").read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["text"][:4000] for line in lines[:12]]
     reference = spacy.load(pipeline.settings.spacy_model)
-    attrs = [TAG, DEP, POS, MORPH, LEMMA]
+    assert reference.get_pipe("ner").model.ops is not numpy_ops()
+    attrs = [TAG, HEAD, DEP, POS, MORPH, LEMMA, ENT_IOB, ENT_TYPE]
     ours = [d.to_array(attrs) for d in pipeline.nlp.pipe(texts)]
     theirs = [d.to_array(attrs) for d in reference.pipe(texts)]
     assert sum(len(a) for a in ours) > 5000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     )
     spacy_model_check: bool = Field(
         True, description="Check the model's meta.json against the pinned release at load."
+    )
+    nlp_matmul: Literal["numpy", "blis"] = Field(
+        "numpy",
+        description="Library for the spaCy models' matrix products: numpy's OpenBLAS (one "
+        "thread; picks its kernel by CPU feature) or the blis wheel spaCy uses by default "
+        "(same annotations, measured token for token; slower where blis falls back to its "
+        "generic kernel).",
     )
     batch_size: int = Field(64, ge=1, description="Texts per spaCy batch.")
     n_process: int = Field(1, ge=1, description="spaCy worker processes for batch coding.")

@@ -6,25 +6,19 @@ The model file and the tokenizer are read from installed distributions (named by
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import importlib.metadata as metadata
 import logging
-import sys
 from pathlib import Path
 
 import numpy as np
+
+from realpolitik.blas import single_threaded_blas
 
 logger = logging.getLogger(__name__)
 
 DIM = 384
 MAX_TOKENS = 64  # predicate phrases are short; longer input is cut
-# The thread-count setters of the OpenBLAS builds numpy ships (64-bit-int wheels first).
-BLAS_THREAD_SETTERS = (
-    "scipy_openblas_set_num_threads64_",
-    "openblas_set_num_threads64_",
-    "openblas_set_num_threads",
-)
 
 
 class ModelMissing(LookupError):
@@ -46,32 +40,6 @@ def installed_file(spec: str) -> Path:
     if not rel or not path.is_file():
         raise ModelMissing(f"{rel!r} is not in the installed package {dist_name!r}")
     return path
-
-
-def single_threaded_blas() -> bool:
-    """Make numpy's OpenBLAS run one thread in this process; return True when it was set.
-
-    The back-off multiplies a few phrase vectors by the exemplar bank (a matrix-vector product
-    of a few hundred microseconds). A threaded OpenBLAS spins its helper threads after each call,
-    which cost three to ten times the product's own CPU time and leave the cores busy for the
-    other worker; realpolitik parallelises by processes instead (``distributed.local``).
-    Looks for the loaded library in ``/proc/self/maps`` (Linux); elsewhere it does nothing.
-    """
-    maps = Path("/proc/self/maps")
-    if not sys.platform.startswith("linux") or not maps.is_file():
-        return False
-    paths = {line.split()[-1] for line in maps.read_text().splitlines() if "openblas" in line}
-    for path in sorted(paths):
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in BLAS_THREAD_SETTERS:
-            setter = getattr(library, name, None)
-            if setter is not None:
-                setter(1)
-                return True
-    return False
 
 
 def file_digest(path: Path) -> str:
