@@ -6,7 +6,8 @@ processes (``local.code_parallel``, what ``realpolitik code -j 2`` runs: on read
 streamed, reading while the workers code), spaCy parsing every
 sentence with two processes in the same run (the baseline: spaCy as installed; also the same
 model as realpolitik loads it, with numpy's matrix products and its fast components), and
-``prefilter.py``: the events found with the pre-parse filter against the unfiltered path. Then a profile of one process.
+``prefilter.py``: the events found with the pre-parse filter against the unfiltered path.
+Then a profile of one process.
 Results go to ``benchmarks/results/pipeline-<time>.json`` (and ``pipeline-latest.json``), and a
 Markdown table of them to stdout and ``benchmarks/results/pipeline-table.md``.
 
