@@ -245,3 +245,22 @@ def test_a_line_without_final_punctuation_is_a_sentence_of_its_own(pipeline) -> 
     ]
     events = pipeline("Ambassador ordered to leave Cairo\nEgypt expelled Ethiopia's ambassador.")
     assert [e.sentence for e in events] == ["Egypt expelled Ethiopia's ambassador."]
+
+
+def test_a_word_inside_an_actor_name_is_not_a_trigger(pipeline) -> None:
+    """"United" in "United States" and "State" in "State Department" are names, not the
+    verbs "unite" and "state": a sentence whose only trigger candidates lie inside actor names
+    is not parsed, while the same actors with a real trigger are."""
+    from spacy.attrs import LOWER
+
+    keep = pipeline.sentence_filter
+    names_only = [
+        "The United States and the United Kingdom have large economies.",
+        "The State Department and Russia's Foreign Ministry are large offices.",
+    ]
+    for text in names_only:
+        ids = pipeline.nlp.make_doc(text).to_array(LOWER).tolist()
+        assert keep.triggers.holds(ids)  # without the names' mask, "unite"/"state" would do
+        assert keep.condense(text).pieces == []
+    signed = "The United States and the United Kingdom signed a treaty."
+    assert keep.condense(signed).text == signed

@@ -142,13 +142,24 @@ class TriggerWords:
             out[i] = flag
         return out[inverse]
 
-    def holds(self, ids: list[int]) -> bool:
-        """Return whether a sentence (its LOWER ids) meets one trigger lemma's needs."""
+    def holds(self, ids: list[int], named: list[bool] | None = None) -> bool:
+        """Return whether a sentence (its LOWER ids) meets one trigger lemma's needs.
+
+        named: per token, whether it lies inside an actor's name ("United" in "United
+        States", "State" in "State Department"); such a word is never the trigger, though it
+        may still be what a trigger needs (an object, a particle)
+        """
         forms = {self.strings[key] for key in ids}
         lemmas: set[str] = set()
         for form in forms:
             lemmas.update(self.guess(form))
-        for lemma in lemmas.intersection(self.needs):
+        candidates = lemmas
+        if named is not None and any(named):
+            candidates = set()
+            for key, inside in zip(ids, named, strict=True):
+                if not inside:
+                    candidates.update(self.guess(self.strings[key]))
+        for lemma in candidates.intersection(self.needs):
             needs = self.needs[lemma]
             if needs is None or any(_met(need, forms, lemmas) for need in needs):
                 return True
@@ -224,20 +235,24 @@ class SentenceFilter:
         actors: list[set[str]] = [set() for _ in sents]
         referring = [False] * len(sents)
         pair = [False] * len(sents)
-        for start, _end, key in matches:
+        named = np.zeros(len(doc), dtype=bool)
+        for start, end, key in matches:
             i = _sentence_of(starts, start)
             if key.startswith((PRONOUN_KEY, ROLE_NOUN_KEY)):
                 referring[i] = True
                 pair[i] = pair[i] or key in self.pairs
             else:
                 actors[i].add(key)
-        flagged = self._flagged(ids, starts)
+                named[start:end] = True
+        flagged = self._flagged(ids, starts, named)
         keep: set[int] = set()
         for i, keys in enumerate(actors):
             if not (len(keys) >= 2 or (keys and referring[i]) or (pair[i] and any(actors[:i]))):
                 continue
+            first, end = sents[i].start, sents[i].end
             if self.triggers is None or (
-                flagged[i] and self.triggers.holds(ids[sents[i].start : sents[i].end].tolist())
+                flagged[i]
+                and self.triggers.holds(ids[first:end].tolist(), named[first:end].tolist())
             ):
                 keep.add(i)
                 if referring[i] and self.context:  # the nearest earlier sentence naming an actor
@@ -252,12 +267,12 @@ class SentenceFilter:
         condensed.source, condensed.matches = doc, matches
         return condensed
 
-    def _flagged(self, ids: np.ndarray, starts: list[int]) -> list[bool]:
-        """Return, per sentence, whether it holds a trigger candidate (all True without
-        triggers): the cheap test before ``TriggerWords.holds``."""
+    def _flagged(self, ids: np.ndarray, starts: list[int], named: np.ndarray) -> list[bool]:
+        """Return, per sentence, whether it holds a trigger candidate outside actor names (all
+        True without triggers): the cheap test before ``TriggerWords.holds``."""
         if self.triggers is None or not len(ids):
             return [True] * len(starts)
-        flags = self.triggers.flags(ids).astype(np.int32)
+        flags = (self.triggers.flags(ids) & ~named).astype(np.int32)
         return (np.add.reduceat(flags, starts) > 0).tolist()
 
 
