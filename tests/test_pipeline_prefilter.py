@@ -167,7 +167,10 @@ def test_fast_components_equal_spacy_on_news(pipeline, shared_dir) -> None:
     from realpolitik.blas import numpy_ops
     from realpolitik.nlp import FastLemmatizer
 
-    assert isinstance(pipeline.nlp.get_pipe("lemmatizer"), FastLemmatizer)
+    lemmatizer = pipeline.nlp.get_pipe("lemmatizer")
+    assert isinstance(lemmatizer, FastLemmatizer)
+    index = lemmatizer.lemmatizer.lookups.get_table("lemma_index")
+    assert isinstance(index.get("noun"), frozenset) and "minister" in index.get("noun")
     for name in ("tok2vec", "parser", "ner"):
         assert pipeline.nlp.get_pipe(name).model.ops is numpy_ops()
     lines = (shared_dir / "corpus" / "wikinews.jsonl").read_text(encoding="utf-8").splitlines()

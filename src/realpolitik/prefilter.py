@@ -127,6 +127,7 @@ class TriggerWords:
         self.guess = guess
         self.strings = vocab.strings
         self._known: dict[int, bool] = {}
+        self._lemmas_of: dict[int, frozenset[str]] = {}
 
     def flags(self, ids: np.ndarray) -> np.ndarray:
         """Return a boolean array: for each LOWER id, whether the word may be a trigger."""
@@ -149,21 +150,29 @@ class TriggerWords:
         States", "State" in "State Department"); such a word is never the trigger, though it
         may still be what a trigger needs (an object, a particle)
         """
+        outside = set(ids) if named is None else {
+            key for key, inside in zip(ids, named, strict=True) if not inside
+        }
+        triggers: set[str] = set()
+        for key in outside:
+            triggers.update(self._triggers_of(key))
+        if not triggers:
+            return False
+        needed = [self.needs[lemma] for lemma in triggers]
+        if any(needs is None for needs in needed):
+            return True
         forms = {self.strings[key] for key in ids}
         lemmas: set[str] = set()
         for form in forms:
             lemmas.update(self.guess(form))
-        candidates = lemmas
-        if named is not None and any(named):
-            candidates = set()
-            for key, inside in zip(ids, named, strict=True):
-                if not inside:
-                    candidates.update(self.guess(self.strings[key]))
-        for lemma in candidates.intersection(self.needs):
-            needs = self.needs[lemma]
-            if needs is None or any(_met(need, forms, lemmas) for need in needs):
-                return True
-        return False
+        return any(_met(need, forms, lemmas) for needs in needed for need in needs)
+
+    def _triggers_of(self, key: int) -> frozenset[str]:
+        """Return the trigger lemmas a word (its LOWER id) may have, cached by id."""
+        found = self._lemmas_of.get(key)
+        if found is None:
+            found = self._lemmas_of[key] = self.lemmas.intersection(self.guess(self.strings[key]))
+        return found
 
     def __contains__(self, word: str) -> bool:
         return not self.lemmas.isdisjoint(self.guess(word.lower()))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
 from realpolitik.actors.kb import KnowledgeBase
@@ -146,13 +147,17 @@ def hyphen_pairs(
                 continue
         out.append(m)
     taken = {i for m in out for i in range(m.start, m.end)}
-    for token in doc:
-        parts = token.text.split("-")
-        if token.i in taken or len(parts) != 2 or not all(p[:1].isupper() for p in parts):
+    strings = doc.vocab.strings
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+        text = strings[orth]
+        if "-" not in text or i in taken:
+            continue
+        parts = text.split("-")
+        if len(parts) != 2 or not all(p[:1].isupper() for p in parts):
             continue
         codes = [_country_word(kb, rules, part, date) for part in parts]
         if None not in codes and codes[0] != codes[1]:
-            out.append(_pair(doc, token.i, token.i + 1, codes, parts, kb, confidence))
+            out.append(_pair(doc, i, i + 1, codes, parts, kb, confidence))
     out.sort(key=lambda m: m.start)
     return out
 

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterable
 
+import numpy as np
 from spacy.attrs import LOWER
 from spacy.strings import get_string_id
 from spacy.tokenizer import Tokenizer
@@ -47,6 +48,7 @@ class AliasMatcher:
         self._exceptions = {k.lower() for k in (tokenizer.rules or {})}
         self._patterns: dict[tuple[int, ...], str] = {}
         self._first: dict[int, int] = {}
+        self._firsts: np.ndarray | None = None  # the keys of _first, sorted, for _members
 
     def add(self, phrases: Iterable[tuple[str, str]]) -> None:
         """Add (surface text, key) pairs; the surface is tokenized as the doc text will be."""
@@ -83,10 +85,13 @@ class AliasMatcher:
         first, patterns = self._first, self._patterns
         n = len(ids)
         out = []
-        for i, h in enumerate(ids):
-            longest = first.get(h)
-            if longest is None:
-                continue
+        if not first:
+            return out
+        if self._firsts is None or len(self._firsts) != len(first):
+            self._firsts = np.sort(np.fromiter(first, dtype=np.uint64, count=len(first)))
+        for i in _members(np.asarray(ids, dtype=np.uint64), self._firsts).tolist():
+            h = ids[i]
+            longest = first[h]
             for length in range(min(longest, n - i), 0, -1):
                 key = patterns.get(tuple(ids[i : i + length]))
                 if key is not None:
@@ -95,3 +100,9 @@ class AliasMatcher:
 
     def __len__(self) -> int:
         return len(self._patterns)
+
+
+def _members(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Return the positions of ``values`` found in the sorted, non-empty array ``table``."""
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return np.flatnonzero(table[at] == values)
