@@ -126,7 +126,6 @@ class TriggerWords:
         self.lemmas = frozenset(needs)
         self.guess = guess
         self.strings = vocab.strings
-        self._known: dict[int, bool] = {}
         self._lemmas_of: dict[int, frozenset[str]] = {}
 
     def flags(self, ids: np.ndarray) -> np.ndarray:
@@ -134,13 +133,9 @@ class TriggerWords:
         if not len(ids):
             return np.zeros(0, dtype=bool)
         unique, inverse = np.unique(ids, return_inverse=True)
-        known = self._known
         out = np.empty(len(unique), dtype=bool)
         for i, key in enumerate(unique.tolist()):
-            flag = known.get(key)
-            if flag is None:
-                flag = known[key] = not self.lemmas.isdisjoint(self.guess(self.strings[key]))
-            out[i] = flag
+            out[i] = bool(self._triggers_of(key))
         return out[inverse]
 
     def holds(self, ids: list[int], named: list[bool] | None = None) -> bool:

@@ -58,6 +58,7 @@ class AliasMatcher:
                 continue
             ids = tuple(map(get_string_id, words))
             self._patterns.setdefault(ids, key)
+            self._firsts = None
             if self._first.get(ids[0], 0) < len(ids):
                 self._first[ids[0]] = len(ids)
 
@@ -87,7 +88,7 @@ class AliasMatcher:
         out = []
         if not first:
             return out
-        if self._firsts is None or len(self._firsts) != len(first):
+        if self._firsts is None:
             self._firsts = np.sort(np.fromiter(first, dtype=np.uint64, count=len(first)))
         for i in _members(np.asarray(ids, dtype=np.uint64), self._firsts).tolist():
             h = ids[i]
