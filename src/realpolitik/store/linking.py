@@ -57,6 +57,7 @@ _SINGLE_TAIL = itemgetter(
     *map(EVENT_COLUMNS.index, ("goldstein", "source_code", "target_code", "day", "event_id"))
 )
 _CONFIDENCE, _SEEN = EVENT_COLUMNS.index("confidence"), EVENT_COLUMNS.index("seen")
+_CID, _CDAY = EVENT_COLUMNS.index("cluster_id"), EVENT_COLUMNS.index("cluster_day")
 _SELECT = f"SELECT {', '.join(MENTION_FIELDS)} FROM events WHERE in_aggregate = 1"
 _CLUSTER_INSERT = (
     f"INSERT INTO event_clusters ({', '.join(CLUSTER_COLUMNS)}) "
@@ -115,34 +116,38 @@ class Linker:
         self.window = window
 
     def link(
-        self, rows: list[tuple[Any, ...]], removed: Sequence[Mention], deltas: Deltas
-    ) -> list[tuple[Any, ...]]:
-        """Link the pending ``rows`` (not yet inserted) and relink what they and the
-        ``removed`` mentions (no longer stored) touch; return the rows with their links."""
+        self, rows: list[list[Any]], removed: Sequence[Mention], deltas: Deltas
+    ) -> list[list[Any]]:
+        """Link the pending ``rows`` (not yet inserted; their ``cluster_id`` and
+        ``cluster_day`` are set in place) and relink what they and the ``removed`` mentions
+        (no longer stored) touch; return the rows."""
         w = self.window
-        links: dict[str, tuple[str, str]] = {}
         new_rows: list[tuple[Any, ...]] = []
-        groups, bounds = _group(rows, links, new_rows)
+        groups = _group(rows, new_rows)
+        bounds = _bounds(rows, groups)
         old_keys: set[tuple[str, str]] = set()
         unlinked = _unlink(removed, bounds, old_keys)
         regions = self._load({g: (lo - w, hi + 2 * w) for g, (lo, hi) in bounds.items()})
+        links: dict[str, tuple[str, str]] = {}
         updates: list[tuple[str, str, str, str]] = []
         for key, (lo, hi) in bounds.items():
-            idx = groups.get(key, [])
+            idx = groups.get(key, ())
             if len(idx) == 1 and key not in regions and key not in unlinked:
                 r = rows[idx[0]]
-                cid = cluster_id(key, r[_D], r[_PLACE] or "")
+                day = r[_D]
+                cid = cluster_id(key, day, r[_PLACE] or "")
                 new_rows.append(_single(cid, r))
-                links[r[0]] = (cid, r[_D])
+                r[_CID] = cid
+                r[_CDAY] = day
                 continue
-            pending: dict[int, list[Mention]] = {}
-            for i in idx:
-                m = row_mention(rows[i])
-                pending.setdefault(m.ordinal, []).append(m)
             region = regions.get(key) or _Region(key, lo - w, hi + 2 * w)
+            pending = _pending(rows, idx)
             self._relink(region, lo, hi, pending, old_keys, new_rows, links, updates)
+            for i in idx:
+                r = rows[i]
+                r[_CID], r[_CDAY] = links[r[0]]
         self._store(old_keys, new_rows, updates, deltas)
-        return [r[:-2] + links[r[0]] for r in rows]
+        return rows
 
     def _store(
         self,
@@ -178,24 +183,11 @@ class Linker:
     ) -> None:
         """Redo the split of one group from its earliest touched day (module docstring)."""
         w = self.window
-        if not region.days:
-            for span in spans(pending, w):
-                day = iso_day(span[0])
-                members = [m for d in span for m in pending[d]]
-                for cid, place, part in link_span(region.group, day, members):
-                    new_rows.append(cluster_row(cid, day, region.group, place, part, counted=True))
-                    for m in part:
-                        links[m.event_id] = (cid, day)
-            return
-        before = [
-            ordinal(m.cluster_day)
-            for d, ms in region.days.items()
-            if d < first
-            for m in ms
-            if m.cluster_day
-        ]
-        kept = max(before, default=None)
+        kept = _kept(region, first)
         start = kept if kept is not None and kept + w >= first else first
+        if start == first and (not region.days or max(region.days) < first):
+            self._link_new(region.group, pending, new_rows, links)
+            return
         days = sorted({*region.days, *pending})
         i = bisect_left(days, start)
         x = days[i] if i < len(days) else None
@@ -222,6 +214,24 @@ class Linker:
                         updates.append((cid, day, m.day, m.event_id))
             i = bisect_right(days, x + w)
             x = days[i] if i < len(days) and days[i] <= region.hi else None
+
+    def _link_new(
+        self,
+        group: Group,
+        pending: dict[int, list[Mention]],
+        new_rows: list[tuple[Any, ...]],
+        links: dict[str, tuple[str, str]],
+    ) -> None:
+        """Link the ``pending`` mentions of a group that has no stored event they could join
+        and no stored mention from their first day on: they are split alone, and nothing
+        stored changes."""
+        for span in spans(pending, self.window):
+            day = iso_day(span[0])
+            members = [m for d in span for m in pending[d]]
+            for cid, place, part in link_span(group, day, members):
+                new_rows.append(cluster_row(cid, day, group, place, part, counted=True))
+                for m in part:
+                    links[m.event_id] = (cid, day)
 
     def _load(self, bounds: dict[Group, tuple[int, int]]) -> dict[Group, _Region]:
         """Read the stored, counted mentions of each group within its (lo, hi) day ordinals;
@@ -301,34 +311,59 @@ class Linker:
         return out
 
 
-def _group(
-    rows: list[tuple[Any, ...]],
-    links: dict[str, tuple[str, str]],
-    new_rows: list[tuple[Any, ...]],
-) -> tuple[dict[Group, list[int]], dict[Group, tuple[int, int]]]:
-    """Return the indexes of the counted ``rows`` by group and each group's first and last
-    day ordinal; an uncounted row is its own event (added to ``links`` and ``new_rows``)."""
+def _group(rows: list[list[Any]], new_rows: list[tuple[Any, ...]]) -> dict[Group, list[int]]:
+    """Return the indexes of the counted ``rows`` by group; an uncounted row is its own
+    event (linked in place and added to ``new_rows``)."""
     groups: dict[Group, list[int]] = {}
-    bounds: dict[Group, tuple[int, int]] = {}
     for i, r in enumerate(rows):
         if r[_IN_AGGREGATE]:
-            key = (r[_S] or "", r[_T] or "", r[_R])
-            day = ordinal(r[_D])
+            key = (r[_S], r[_T], r[_R])
             found = groups.get(key)
             if found is None:
                 groups[key] = [i]
-                bounds[key] = (day, day)
             else:
                 found.append(i)
-                lo, hi = bounds[key]
-                if day < lo:
-                    bounds[key] = (day, hi)
-                elif day > hi:
-                    bounds[key] = (lo, day)
         else:
-            links[r[0]] = (r[0], r[_D])
+            r[_CID] = r[0]
+            r[_CDAY] = r[_D]
             new_rows.append(singleton_row(row_mention(r)))
-    return groups, bounds
+    return groups
+
+
+def _bounds(rows: list[list[Any]], groups: dict[Group, list[int]]) -> dict[Group, tuple[int, int]]:
+    """Return each group's first and last day ordinal (ISO days sort as their dates)."""
+    bounds: dict[Group, tuple[int, int]] = {}
+    for key, idx in groups.items():
+        if len(idx) == 1:
+            day = ordinal(rows[idx[0]][_D])
+            bounds[key] = (day, day)
+        else:
+            days = [rows[i][_D] for i in idx]
+            bounds[key] = (ordinal(min(days)), ordinal(max(days)))
+    return bounds
+
+
+def _pending(rows: list[list[Any]], idx: Iterable[int]) -> dict[int, list[Mention]]:
+    """Return the Mentions of ``rows`` at ``idx`` by day ordinal."""
+    pending: dict[int, list[Mention]] = {}
+    for i in idx:
+        m = row_mention(rows[i])
+        pending.setdefault(m.ordinal, []).append(m)
+    return pending
+
+
+def _kept(region: _Region, first: int) -> int | None:
+    """The first day of the last stored event of ``region`` that starts before ``first``."""
+    return max(
+        (
+            ordinal(m.cluster_day)
+            for d, ms in region.days.items()
+            if d < first
+            for m in ms
+            if m.cluster_day
+        ),
+        default=None,
+    )
 
 
 def _unlink(

@@ -282,25 +282,43 @@ def event_row(
     fallback_day: str | None = None,
     outlet: str | None = None,
     seen: str | None = None,
-) -> tuple[Any, ...]:
+) -> list[Any]:
     """Return the ``events`` (mention) row of ``event`` coded from ``article``, not yet linked
     to its unique event (``cluster_id``, ``cluster_day`` are None).
 
     fallback_day: the day of an event whose event and article carry no valid date
     outlet, seen: the article's outlet and the day it was reported
     """
-    day = event_day(event, article, fallback=fallback_day)
+    return mention_row(event, article.id, valid_day(article.date) or fallback_day, outlet, seen)
+
+
+def mention_row(
+    event: Event, article_id: str, base_day: str | None, outlet: str | None, seen: str | None
+) -> list[Any]:
+    """The row of :func:`event_row`, its article's part given: ``base_day`` is the article's
+    valid day, else the fallback. A list, so that linking sets its last two values in place.
+
+    The day and the aggregate rule are :func:`event_day` and :func:`in_aggregate` inline (the
+    hot path of a bulk load).
+    """
+    date = event.date
+    day = (_checked_day(date) if date else None) or base_day
     loc, amt, source, target = event.location, event.amount, event.source, event.target
-    return (
+    source_key = source.country or source.org
+    target_key = target.country or target.org
+    counted = bool(
+        day and source_key and target_key and not event.negated and event.modality != HYPOTHETICAL
+    )
+    return [
         event.event_id,
-        article.id,
+        article_id,
         event.doc_id,
         day,
-        event.date,
+        date,
         event.sentence_index,
         event.sentence,
         _span(event.span),
-        source.key,
+        source_key,
         source.text,
         source.name,
         source.code,
@@ -308,7 +326,7 @@ def event_row(
         source.org,
         source.role,
         source.confidence,
-        target.key,
+        target_key,
         target.text,
         target.name,
         target.code,
@@ -333,12 +351,12 @@ def event_row(
         event.fatalities,
         event.confidence,
         _evidence(event),
-        int(in_aggregate(event, day)),
+        int(counted),
         outlet,
         seen,
         None,
         None,
-    )
+    ]
 
 
 def _actor_dict(row: dict[str, Any], side: str) -> dict[str, Any]:

@@ -35,8 +35,8 @@ from realpolitik.store.rows import (
     Deltas,
     SparseInsert,
     article_row,
-    event_row,
     ingest_stamp,
+    mention_row,
     valid_day,
 )
 
@@ -217,21 +217,19 @@ class Writer:
 
 def event_rows(
     latest: dict[str, tuple[Article, list[Event]]], warn: Callable[[str], None]
-) -> list[tuple[Any, ...]]:
+) -> list[list[Any]]:
     """Return the event rows to insert, one per event id (the first one wins); W502 for
     each invalid date."""
     today = datetime.now(UTC).date().isoformat()
-    rows: dict[str, tuple[Any, ...]] = {}
+    rows: dict[str, list[Any]] = {}
     for article, events in latest.values():
         bad = {d for d in (article.date, *(e.date for e in events)) if d and not valid_day(d)}
         for value in sorted(bad):
             warn(Warnings.W502.format(doc_id=article.id, value=value))
-        where, seen = outlet(article), valid_day(article.date) or today
+        day, where = valid_day(article.date) or today, outlet(article)
         for event in events:
             if event.event_id not in rows:
-                rows[event.event_id] = event_row(
-                    event, article, fallback_day=today, outlet=where, seen=seen
-                )
+                rows[event.event_id] = mention_row(event, article.id, day, where, day)
     return list(rows.values())
 
 
