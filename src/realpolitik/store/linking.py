@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 SCAN_DAYS = 62
 """Most days a batch's stored mentions are read by one range scan each; beyond, by probes."""
+SCAN_GROUPS = 20_000
+"""Most groups one range scan reads (three bound values each)."""
 PROBE_KEYS = 300
 """(day, source, target) probes per statement."""
 
@@ -246,9 +248,10 @@ class Linker:
         (day, dyad) probes."""
         runs = _runs(bounds.values())
         if sum(hi - lo + 1 for lo, hi in runs) <= SCAN_DAYS:
-            for lo, hi in runs:
-                sql = f"{_SELECT} AND day >= ? AND day <= ?"
-                self._keep(regions, bounds, self.backend.query(sql, [iso_day(lo), iso_day(hi)]))
+            groups = list(bounds)
+            for i in range(0, len(groups), SCAN_GROUPS):
+                chunk = groups[i : i + SCAN_GROUPS]
+                self._scan(regions, bounds, chunk, _runs(bounds[g] for g in chunk))
             return
         keys = sorted(
             {(iso_day(d), g[0], g[1]) for g, (lo, hi) in bounds.items() for d in range(lo, hi + 1)}
@@ -264,6 +267,24 @@ class Linker:
             )
             params = [v for key in chunk for v in key]
             self._keep(regions, bounds, self.backend.query(sql, params))
+
+    def _scan(
+        self,
+        regions: dict[Group, _Region],
+        bounds: dict[Group, tuple[int, int]],
+        groups: list[Group],
+        runs: list[tuple[int, int]],
+    ) -> None:
+        """Read the ``groups``' stored mentions by one range scan per run of days; SQLite
+        drops the other groups' rows (most of a busy day's) before they become tuples."""
+        values = ", ".join("(?, ?, ?)" for _ in groups)
+        keys = [v for g in groups for v in g]
+        for lo, hi in runs:
+            sql = (
+                f"{_SELECT} AND day >= ? AND day <= ? "
+                f"AND (source_key, target_key, root) IN (VALUES {values})"
+            )
+            self._keep(regions, bounds, self.backend.query(sql, [iso_day(lo), iso_day(hi), *keys]))
 
     @staticmethod
     def _keep(
