@@ -175,9 +175,13 @@ def _actor_code(codes: Iterable[str | None]) -> str | None:
     return min(counts, key=lambda c: (-len(c), -counts[c], c))
 
 
+def _best_key(m: Mention) -> tuple[float, str]:
+    return (-m.confidence, m.event_id)
+
+
 def _best(members: Iterable[Mention]) -> Mention:
     """The mention with the highest confidence (ties: the smallest mention id)."""
-    return min(members, key=lambda m: (-m.confidence, m.event_id))
+    return min(members, key=_best_key)
 
 
 def aggregate_confidence(confidences: Iterable[float]) -> float:
@@ -194,8 +198,22 @@ def cluster_row(
         return _single_row(cid, day, group, place, members[0], counted=counted)
     code = _winning_code(members)
     best = _best(members)
-    voice = best if best.cameo == code else _best(m for m in members if m.cameo == code)
-    seen = [m.seen for m in members if m.seen] or [day]
+    voice = best if best.cameo == code else _best([m for m in members if m.cameo == code])
+    sources: list[str] = []
+    targets: list[str] = []
+    seen: list[str] = []
+    outlets: set[str] = set()
+    articles: set[str] = set()
+    for m in members:
+        if m.source_code:
+            sources.append(m.source_code)
+        if m.target_code:
+            targets.append(m.target_code)
+        if m.seen:
+            seen.append(m.seen)
+        outlets.add(m.outlet or m.article_id)
+        articles.add(m.article_id)
+    seen = seen or [day]
     return (
         cid,
         day,
@@ -206,16 +224,16 @@ def cluster_row(
         code,
         voice.quad_class,
         voice.goldstein,
-        _actor_code(m.source_code for m in members),
-        _actor_code(m.target_code for m in members),
+        _actor_code(sources),
+        _actor_code(targets),
         best.day,
         best.event_id,
         len(members),
-        len({m.outlet or m.article_id for m in members}),
-        len({m.article_id for m in members}),
+        len(outlets),
+        len(articles),
         min(seen),
         max(seen),
-        aggregate_confidence(m.confidence for m in members),
+        aggregate_confidence([m.confidence for m in members]),
         int(counted),
     )
 

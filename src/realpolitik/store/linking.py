@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from hashlib import sha1
 from operator import itemgetter
 from typing import Any
 
@@ -23,7 +24,6 @@ from realpolitik.store.clusters import (
     MENTION_FIELDS,
     Group,
     Mention,
-    cluster_id,
     cluster_row,
     iso_day,
     link_span,
@@ -85,9 +85,15 @@ _DELTA = itemgetter(
 _COUNTED = _C["in_aggregate"]
 
 
-def _single(cid: str, r: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The event row of one counted mention alone in its span (``clusters._single_row``)."""
-    day, seen = r[_D], r[_SEEN] or r[_D]
+def _single(key: Group, r: list[Any]) -> tuple[Any, ...]:
+    """Link one counted mention alone in its span (its link set in place); return its event
+    row (``clusters._single_row`` and ``cluster_id`` inline)."""
+    day = r[_D]
+    place = r[_PLACE] or ""
+    text = f"{key[0]}\x1f{key[1]}\x1f{key[2]}\x1f{day}\x1f{place}"
+    r[_CID] = cid = "ev" + sha1(text.encode("utf-8")).hexdigest()[:18]
+    r[_CDAY] = day
+    seen = r[_SEEN] or day
     confidence = round(1 - (1 - min(max(r[_CONFIDENCE], 0.0), 1.0)), 4)
     return (cid, day, *_SINGLE(r), *_SINGLE_TAIL(r), 1, 1, 1, seen, seen, confidence, 1)
 
@@ -132,15 +138,11 @@ class Linker:
         regions = self._load({g: (lo - w, hi + 2 * w) for g, (lo, hi) in bounds.items()})
         links: dict[str, tuple[str, str]] = {}
         updates: list[tuple[str, str, str, str]] = []
+        slow = regions.keys() | unlinked.keys()
         for key, (lo, hi) in bounds.items():
             idx = groups.get(key, ())
-            if len(idx) == 1 and key not in regions and key not in unlinked:
-                r = rows[idx[0]]
-                day = r[_D]
-                cid = cluster_id(key, day, r[_PLACE] or "")
-                new_rows.append(_single(cid, r))
-                r[_CID] = cid
-                r[_CDAY] = day
+            if len(idx) == 1 and key not in slow:
+                new_rows.append(_single(key, rows[idx[0]]))
                 continue
             region = regions.get(key) or _Region(key, lo - w, hi + 2 * w)
             pending = _pending(rows, idx)
@@ -249,6 +251,9 @@ class Linker:
         runs = _runs(bounds.values())
         if sum(hi - lo + 1 for lo, hi in runs) <= SCAN_DAYS:
             groups = list(bounds)
+            if len(groups) <= SCAN_GROUPS:
+                self._scan(regions, bounds, groups, runs)
+                return
             for i in range(0, len(groups), SCAN_GROUPS):
                 chunk = groups[i : i + SCAN_GROUPS]
                 self._scan(regions, bounds, chunk, _runs(bounds[g] for g in chunk))
@@ -354,13 +359,14 @@ def _group(rows: list[list[Any]], new_rows: list[tuple[Any, ...]]) -> dict[Group
 def _bounds(rows: list[list[Any]], groups: dict[Group, list[int]]) -> dict[Group, tuple[int, int]]:
     """Return each group's first and last day ordinal (ISO days sort as their dates)."""
     bounds: dict[Group, tuple[int, int]] = {}
+    ords = {d: ordinal(d) for d in {r[_D] for r in rows if r[_IN_AGGREGATE]}}
     for key, idx in groups.items():
         if len(idx) == 1:
-            day = ordinal(rows[idx[0]][_D])
+            day = ords[rows[idx[0]][_D]]
             bounds[key] = (day, day)
         else:
             days = [rows[i][_D] for i in idx]
-            bounds[key] = (ordinal(min(days)), ordinal(max(days)))
+            bounds[key] = (ords[min(days)], ords[max(days)])
     return bounds
 
 
