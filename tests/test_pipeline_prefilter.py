@@ -267,3 +267,33 @@ def test_a_word_inside_an_actor_name_is_not_a_trigger(pipeline) -> None:
         assert keep.condense(text).pieces == []
     signed = "The United States and the United Kingdom signed a treaty."
     assert keep.condense(signed).text == signed
+
+
+def test_prefilter_counts_the_actor_keys_names_may_have(pipeline) -> None:
+    """The coder needs two different actors (``may_hold_event``), or one with a pronoun, a role
+    noun or an anaphoric noun to take the other from; the filter counts the keys the names
+    may resolve to, not their aliases: two names of one country, or agent nouns that name no
+    country, are not two actors, while a two-country compound is."""
+    keep = pipeline.sentence_filter
+    parsed = [
+        "Russia condemned Ukraine.",
+        "Russia criticized them.",  # one key and a pronoun
+        "Iran rejected the proposal.",  # one key and an earlier event's anaphor
+        "Officials signed the U.S.-Soviet grain agreement.",  # one token, two countries
+        "Sino-Soviet negotiators signed an agreement.",  # a combining form
+        "Minneapolis police arrested a Canadian diplomat.",  # a city naming an agent
+    ]
+    skipped = [
+        "Donald Trump criticized the American press.",  # one key twice
+        "The police arrested the mayor.",  # agents of no country
+        "In Minneapolis, the Canadian minister signed a treaty.",  # a city alone is a place
+        "Iran rejected the weather.",
+    ]
+    for text in parsed:
+        assert keep.condense(text).text == text, text
+    for text in skipped:
+        assert keep.condense(text).pieces == [], text
+    names = pipeline._name_keys()
+    assert names.of_compound("u.s.-soviet") == {"USA", "SUN"} | names.named["soviet"]
+    assert names.of_compound("well-known") == frozenset()
+    assert "police" not in names.named and "minneapolis" in names.cities

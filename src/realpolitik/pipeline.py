@@ -10,6 +10,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span
 
 from realpolitik.actors import ActorResolver
+from realpolitik.actors.kb import alias_actor_keys
 from realpolitik.actors.resolve import ROLE_NOUN_KEY
 from realpolitik.coder.backoff import Backoff
 from realpolitik.coder.engine import LIGHT_PRESENCE_VERBS, EventCoder, MentionIndex
@@ -21,6 +22,7 @@ from realpolitik.nlp import LemmaGuesser, load_nlp
 from realpolitik.ontology import load_ontology
 from realpolitik.prefilter import (
     Condensed,
+    NameKeys,
     SentenceFilter,
     TriggerWords,
     break_punctuation_runs,
@@ -72,8 +74,19 @@ class Pipeline:
                 for key, info in self.resolver.rules.role_nouns.items()
                 if isinstance(info, dict) and info.get("pair")
             ),
+            keys=self._name_keys(),
+            anaphors=TriggerWords(
+                dict.fromkeys(self.lexicon.anaphoric_nouns), LemmaGuesser(self.nlp), self.nlp.vocab
+            ),
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
+
+    def _name_keys(self) -> NameKeys:
+        """Return the actor keys the filter reads names by: the knowledge base's, with the
+        combining forms of two-country compounds."""
+        named, cities = alias_actor_keys(self.resolver.kb)
+        forms = self.resolver.rules.combining_forms
+        return NameKeys(named, cities, {form: frozenset({c}) for form, c in forms.items()})
 
     def _trigger_words(self) -> TriggerWords:
         """Build the pre-filter's trigger test from the lexicon, with the one subject condition

@@ -40,6 +40,34 @@ from realpolitik.actors.resolve import PRONOUN_KEY, ROLE_NOUN_KEY
 from realpolitik.coder.lexicon import Need
 
 Match = tuple[int, int, str]  # (start token, end token, matcher key)
+NO_KEYS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """The actor keys (country, else org) a sentence's names may resolve to, known before the
+    parse, so the filter counts actors as ``Pipeline.may_hold_event`` does.
+
+    named: alias -> the keys of its entries that are actors on their own
+      (``kb.alias_actor_keys``); an agent noun ("the government") has none: it takes one only
+      from a name beside it, which counts itself
+    cities: alias -> the countries of its city entries; a city names an actor only beside
+      another name ("Minneapolis police")
+    combining: the first halves of two-country compounds ("sino" -> CHN)
+    """
+
+    named: dict[str, frozenset[str]]
+    cities: dict[str, frozenset[str]] = field(default_factory=dict)
+    combining: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def of_compound(self, word: str) -> frozenset[str]:
+        """Return the keys of a one-token compound of two country words ("u.s.-ussr"), as
+        ``actors.constructions.hyphen_pairs`` reads it; empty for any other word."""
+        parts = word.split("-")
+        if len(parts) != 2:
+            return NO_KEYS
+        first, second = (self.combining.get(p) or self.named.get(p) for p in parts)
+        return first | second if first and second else NO_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +216,12 @@ class SentenceFilter:
     context: keep the nearest earlier actor sentence of a sentence that needs coreference
     pairs: matcher keys of role nouns that name two actors at once ("both sides"): with an
       earlier actor sentence they count as two actors
+    keys: what the names may resolve to (``NameKeys``). When given, a sentence counts the
+      actor keys its names may have, as the coder does (``Pipeline.may_hold_event``): two
+      different ones, or one with a pronoun or role noun to resolve, or one with an anaphoric
+      noun ("rejected the proposal") that takes its target from an earlier event. Without
+      it, distinct aliases are counted.
+    anaphors: the anaphoric nouns, as a trigger test (``TriggerWords``)
     """
 
     def __init__(
@@ -198,9 +232,15 @@ class SentenceFilter:
         triggers: TriggerWords | None = None,
         context: bool = True,
         pairs: frozenset[str] = frozenset(),
+        keys: NameKeys | None = None,
+        anaphors: TriggerWords | None = None,
     ) -> None:
         self.make_doc = nlp.make_doc
+        self.strings = nlp.vocab.strings
         self.pairs = pairs
+        self.keys = keys
+        self.anaphors = anaphors
+        self._compounds: dict[int, frozenset[str]] = {}
         ends = Sentencizer.default_punct_chars
         self.sentence_ends = np.array(sorted(nlp.vocab.strings.add(c) for c in ends), np.uint64)
         self.matcher = matcher
@@ -248,10 +288,13 @@ class SentenceFilter:
             else:
                 actors[i].add(key)
                 named[start:end] = True
+        keyed = self._keys(ids, matches, starts, actors)
+        anaphoric = self._anaphoric(ids, starts, named)
         flagged = self._flagged(ids, starts, named)
         keep: set[int] = set()
-        for i, keys in enumerate(actors):
-            if not (len(keys) >= 2 or (keys and referring[i]) or (pair[i] and any(actors[:i]))):
+        for i, keys in enumerate(keyed):
+            one = bool(keys) and (referring[i] or anaphoric[i])
+            if not (len(keys) >= 2 or one or (pair[i] and any(actors[:i]))):
                 continue
             first, end = sents[i].start, sents[i].end
             if self.triggers is None or (
@@ -270,6 +313,51 @@ class SentenceFilter:
         )
         condensed.source, condensed.matches = doc, matches
         return condensed
+
+    def _keys(
+        self, ids: np.ndarray, matches: list[Match], starts: list[int], actors: list[set[str]]
+    ) -> list[set[str]]:
+        """Return, per sentence, the actor keys its names may have (``NameKeys``), or its
+        distinct aliases when the filter has no keys."""
+        if self.keys is None:
+            return actors
+        names = self.keys
+        keyed: list[set[str]] = [set() for _ in starts]
+        firsts, ends = {m[0] for m in matches}, {m[1] for m in matches}
+        strings = self.strings
+        for start, end, key in matches:
+            found = names.named.get(key, NO_KEYS)
+            if key in names.cities and (end in firsts or start in ends):  # "Minneapolis police"
+                found = found | names.cities[key]
+            if start >= 2 and strings[int(ids[start - 1])] == "-":  # "Sino-Soviet"
+                found = found | names.combining.get(strings[int(ids[start - 2])], NO_KEYS)
+            if found:
+                keyed[_sentence_of(starts, start)].update(found)
+        for i in self._compound_tokens(ids):
+            keyed[_sentence_of(starts, i)].update(self._compounds[int(ids[i])])
+        return keyed
+
+    def _compound_tokens(self, ids: np.ndarray) -> list[int]:
+        """Return the tokens that are two-country compounds ("U.S.-USSR"), cached by word."""
+        if not len(ids):
+            return []
+        unique, inverse = np.unique(ids, return_inverse=True)
+        hits = np.zeros(len(unique), dtype=bool)
+        for n, key in enumerate(unique.tolist()):
+            found = self._compounds.get(key)
+            if found is None:
+                word = self.strings[key]
+                found = self.keys.of_compound(word) if "-" in word else NO_KEYS
+                self._compounds[key] = found
+            hits[n] = bool(found)
+        return np.flatnonzero(hits[inverse]).tolist()
+
+    def _anaphoric(self, ids: np.ndarray, starts: list[int], named: np.ndarray) -> list[bool]:
+        """Return, per sentence, whether it holds an anaphoric noun outside actor names."""
+        if self.anaphors is None or not len(ids):
+            return [False] * len(starts)
+        flags = (self.anaphors.flags(ids) & ~named).astype(np.int32)
+        return (np.add.reduceat(flags, starts) > 0).tolist()
 
     def _flagged(self, ids: np.ndarray, starts: list[int], named: np.ndarray) -> list[bool]:
         """Return, per sentence, whether it holds a trigger candidate outside actor names (all

@@ -326,6 +326,26 @@ def alias_phrases(kb: KnowledgeBase) -> list[tuple[str, str]]:
     return phrases
 
 
+def alias_actor_keys(
+    kb: KnowledgeBase,
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Return what each alias can name before any parse: the actor keys (country, else org)
+    of its entries that are actors on their own, and the countries of city aliases, which
+    name an actor only as the modifier of an agent beside them ("Minneapolis police"). An agent
+    noun alone ("the government") has no key: it takes one only from such a modifier.
+    """
+    keys: dict[str, frozenset[str]] = {}
+    cities: dict[str, frozenset[str]] = {}
+    for name, alias in kb.aliases.items():
+        named = {e.country or e.org for e in alias.entries if e.kind not in ("agent", "city")}
+        places = {e.country for e in alias.entries if e.kind == "city"}
+        if named - {None}:
+            keys[name] = frozenset(named - {None})
+        if places - {None}:
+            cities[name] = frozenset(places - {None})
+    return keys, cities
+
+
 def _load_countries(kb: KnowledgeBase, rows: Rows) -> None:
     for _, row in rows("countries.tsv"):
         code = row["code"]
