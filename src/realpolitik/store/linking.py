@@ -11,6 +11,7 @@ the new ones and their difference goes into the event-view columns of the dyad a
 
 from __future__ import annotations
 
+import json
 import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -37,8 +38,6 @@ logger = logging.getLogger(__name__)
 
 SCAN_DAYS = 62
 """Most days a batch's stored mentions are read by one range scan each; beyond, by probes."""
-SCAN_GROUPS = 20_000
-"""Most groups one range scan reads (three bound values each)."""
 PROBE_KEYS = 300
 """(day, source, target) probes per statement."""
 
@@ -60,6 +59,8 @@ _SINGLE_TAIL = itemgetter(
 )
 _CONFIDENCE, _SEEN = EVENT_COLUMNS.index("confidence"), EVENT_COLUMNS.index("seen")
 _CID, _CDAY = EVENT_COLUMNS.index("cluster_id"), EVENT_COLUMNS.index("cluster_day")
+_GROUP_KEY = "source_key || char(31) || target_key || char(31) || root"
+"""A group as one text (a key that only looks alike is dropped by ``_keep``)."""
 _SELECT = f"SELECT {', '.join(MENTION_FIELDS)} FROM events WHERE in_aggregate = 1"
 _CLUSTER_INSERT = (
     f"INSERT INTO event_clusters ({', '.join(CLUSTER_COLUMNS)}) "
@@ -79,9 +80,7 @@ def row_mention(row: Sequence[Any], *, link: Sequence[Any] = (None, None)) -> Me
     return Mention(*_PICK(row), *link)
 
 
-_DELTA = itemgetter(
-    *(_C[c] for c in ("source_key", "target_key", "day", "quad_class", "goldstein"))
-)
+_DELTA = (_C["source_key"], _C["target_key"], _C["day"], _C["quad_class"], _C["goldstein"])
 _COUNTED = _C["in_aggregate"]
 
 
@@ -100,7 +99,7 @@ def _single(key: Group, r: list[Any]) -> tuple[Any, ...]:
 
 def add_cluster_deltas(deltas: Deltas, rows: Iterable[Sequence[Any]], *, sign: int) -> None:
     """Add (``sign`` 1) or subtract (-1) counted event rows in the event view of ``deltas``."""
-    deltas.add_rows((_DELTA(r) for r in rows if r[_COUNTED]), sign=sign, offset=EVENT_VIEW)
+    deltas.add_rows(rows, columns=_DELTA, flag=_COUNTED, sign=sign, offset=EVENT_VIEW)
 
 
 class _Region:
@@ -250,13 +249,7 @@ class Linker:
         (day, dyad) probes."""
         runs = _runs(bounds.values())
         if sum(hi - lo + 1 for lo, hi in runs) <= SCAN_DAYS:
-            groups = list(bounds)
-            if len(groups) <= SCAN_GROUPS:
-                self._scan(regions, bounds, groups, runs)
-                return
-            for i in range(0, len(groups), SCAN_GROUPS):
-                chunk = groups[i : i + SCAN_GROUPS]
-                self._scan(regions, bounds, chunk, _runs(bounds[g] for g in chunk))
+            self._scan(regions, bounds, runs)
             return
         keys = sorted(
             {(iso_day(d), g[0], g[1]) for g, (lo, hi) in bounds.items() for d in range(lo, hi + 1)}
@@ -277,19 +270,19 @@ class Linker:
         self,
         regions: dict[Group, _Region],
         bounds: dict[Group, tuple[int, int]],
-        groups: list[Group],
         runs: list[tuple[int, int]],
     ) -> None:
-        """Read the ``groups``' stored mentions by one range scan per run of days; SQLite
-        drops the other groups' rows (most of a busy day's) before they become tuples."""
-        values = ", ".join("(?, ?, ?)" for _ in groups)
-        keys = [v for g in groups for v in g]
+        """Read the groups' stored mentions by one range scan per run of days. On SQLite the
+        scan keeps only the batch's groups (one JSON list of keys, so the statement stays the
+        same and prepared): the other groups' rows (most of a busy day's) never become tuples.
+        """
+        sql = f"{_SELECT} AND day >= ? AND day <= ?"
+        extra: list[str] = []
+        if self.backend.name == "sqlite":
+            sql += f" AND {_GROUP_KEY} IN (SELECT value FROM json_each(?))"
+            extra.append(json.dumps(["\x1f".join(g) for g in bounds]))
         for lo, hi in runs:
-            sql = (
-                f"{_SELECT} AND day >= ? AND day <= ? "
-                f"AND (source_key, target_key, root) IN (VALUES {values})"
-            )
-            self._keep(regions, bounds, self.backend.query(sql, [iso_day(lo), iso_day(hi), *keys]))
+            self._keep(regions, bounds, self.backend.query(sql, [iso_day(lo), iso_day(hi), *extra]))
 
     @staticmethod
     def _keep(

@@ -498,19 +498,33 @@ class Deltas:
         if sign < 0:
             self.negative = True
 
-    def add_rows(self, rows: Iterable[tuple[Any, ...]], *, sign: int, offset: int = 0) -> None:
-        """Add rows of (source, target, day, quad_class, goldstein) as :meth:`add` does, one
-        loop for a batch (the same sums in the same order)."""
+    def add_rows(
+        self,
+        rows: Iterable[Sequence[Any]],
+        *,
+        columns: tuple[int, int, int, int, int],
+        flag: int,
+        sign: int,
+        offset: int = 0,
+    ) -> None:
+        """Add the rows whose value at index ``flag`` is true as :meth:`add` does, one loop
+        for a batch (the same sums in the same order); ``columns`` are the indexes of source,
+        target, day, quad class and goldstein in a row."""
         days = self.days
         added = False
-        for source, target, day, quad, gold in rows:
-            key = (source, target, day)
+        i_source, i_target, i_day, i_quad, i_gold = columns
+        for r in rows:
+            if not r[flag]:
+                continue
+            key = (r[i_source], r[i_target], r[i_day])
             acc = days.get(key)
             if acc is None:
                 acc = days[key] = [0, 0, 0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0.0, 0]
             acc[offset] += sign
+            quad = r[i_quad]
             if 1 <= quad <= 4:
                 acc[offset + quad] += sign
+            gold = r[i_gold]
             if gold is not None:
                 acc[offset + 5] += sign * gold
                 acc[offset + 6] += sign

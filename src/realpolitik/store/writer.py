@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Any
 
 from realpolitik.errors import Warnings
@@ -57,10 +56,14 @@ _DOC = EVENT_COLUMNS.index("doc_id")
 _DAY = EVENT_COLUMNS.index("day")
 _IN_AGGREGATE = EVENT_COLUMNS.index("in_aggregate")
 _LINK = slice(EVENT_COLUMNS.index("cluster_id"), EVENT_COLUMNS.index("cluster_day") + 1)
-_DELTA = itemgetter(
-    *map(EVENT_COLUMNS.index, ("source_key", "target_key", "day", "quad_class", "goldstein"))
+_DELTA = (
+    EVENT_COLUMNS.index("source_key"),
+    EVENT_COLUMNS.index("target_key"),
+    _DAY,
+    EVENT_COLUMNS.index("quad_class"),
+    EVENT_COLUMNS.index("goldstein"),
 )
-"""Picks from an event row what :meth:`Deltas.add_rows` takes."""
+"""Where an event row holds what :meth:`Deltas.add_rows` sums."""
 
 
 @dataclass
@@ -124,7 +127,7 @@ class Writer:
                 for a, _ in latest.values()
             ]
             self.insert(_ARTICLE_INSERT, articles)
-            deltas.add_rows((_DELTA(r) for r in rows if r[_IN_AGGREGATE]), sign=1)
+            deltas.add_rows(rows, columns=_DELTA, flag=_IN_AGGREGATE, sign=1)
             self.apply(deltas)
         stats.events = len(rows)
         return stats
@@ -156,12 +159,12 @@ class Writer:
 
     def insert_events(
         self,
-        rows: list[tuple[Any, ...]],
+        rows: list[list[Any]],
         stats: WriteStats,
         warn: Callable[[str], None],
         deltas: Deltas,
         removed: Sequence[Mention],
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[list[Any]]:
         """Link ``rows`` to their unique events and insert them; return those stored,
         skipping ids another article already owns.
 
@@ -172,10 +175,14 @@ class Writer:
         the conflicting ids looked up (W501) by (day, id), as one id may be stored on two
         days under two articles, and their groups relinked from what is stored.
         """
-        article_of = {r[0]: r[_ARTICLE] for r in rows}
+        given = rows
         foreign = [r[0] for r in rows if r[_DOC] != r[_ARTICLE]]
         owners = self.owners(foreign) if foreign else {}
-        skipped = {r[0]: owners[r[0]] for r in rows if owners.get(r[0], r[_ARTICLE]) != r[_ARTICLE]}
+        skipped = (
+            {r[0]: owners[r[0]] for r in rows if owners.get(r[0], r[_ARTICLE]) != r[_ARTICLE]}
+            if owners
+            else {}
+        )
         rows = [r for r in rows if r[0] not in skipped] if skipped else rows
         rows = self.linker.link(rows, removed, deltas)
         inserted = self.insert(_EVENT_INSERT, rows)
@@ -189,6 +196,7 @@ class Writer:
             rows = [r for r in rows if r[0] not in skipped]
             unlinked = [row_mention(r, link=r[_LINK]) for r in lost if r[_IN_AGGREGATE]]
             self.linker.link([], unlinked, deltas)
+        article_of = {r[0]: r[_ARTICLE] for r in given} if skipped else {}
         for event_id, other in sorted(skipped.items()):
             warn(Warnings.W501.format(doc_id=article_of[event_id], event_id=event_id, other=other))
         stats.skipped_events += len(skipped)
