@@ -84,9 +84,9 @@ class Pipeline:
     def _name_keys(self) -> NameKeys:
         """Return the actor keys the filter reads names by: the knowledge base's, with the
         combining forms of two-country compounds."""
-        named, cities = alias_actor_keys(self.resolver.kb)
-        forms = self.resolver.rules.combining_forms
-        return NameKeys(named, cities, {form: frozenset({c}) for form, c in forms.items()})
+        named, cities, exact = alias_actor_keys(self.resolver.kb)
+        forms = {form: frozenset({c}) for form, c in self.resolver.rules.combining_forms.items()}
+        return NameKeys(named, cities, forms, exact)
 
     def _trigger_words(self) -> TriggerWords:
         """Build the pre-filter's trigger test from the lexicon, with the one subject condition

@@ -36,6 +36,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from realpolitik.actors.names import same_caps
 from realpolitik.actors.resolve import PRONOUN_KEY, ROLE_NOUN_KEY
 from realpolitik.coder.lexicon import Need
 
@@ -54,20 +55,38 @@ class NameKeys:
     cities: alias -> the countries of its city entries; a city names an actor only beside
       another name ("Minneapolis police")
     combining: the first halves of two-country compounds ("sino" -> CHN)
+    exact: the aliases that name an actor only in their own case ("WHO", not "who")
+    Every key-bearing entry is a proper name, so a name counts only when capitalised, as the
+    resolver reads it (``hits.fits``).
     """
 
     named: dict[str, frozenset[str]]
     cities: dict[str, frozenset[str]] = field(default_factory=dict)
     combining: dict[str, frozenset[str]] = field(default_factory=dict)
+    exact: dict[str, str] = field(default_factory=dict)
+
+    def written(self, key: str, text: str) -> bool:
+        """Return whether a matched alias is written as a name: capitalised (after "the"),
+        and in the alias's own case when it must match case."""
+        core = text[4:] if text[:4].lower() == "the " else text
+        if not (core[:1].isupper() or core[:1].isdigit()):
+            return False
+        spelling = self.exact.get(key)
+        return spelling is None or same_caps(text, spelling)
 
     def of_compound(self, word: str) -> frozenset[str]:
-        """Return the keys of a one-token compound of two country words ("u.s.-ussr"), as
+        """Return the keys of a one-token compound of two country words ("U.S.-USSR"), as
         ``actors.constructions.hyphen_pairs`` reads it; empty for any other word."""
         parts = word.split("-")
-        if len(parts) != 2:
+        if len(parts) != 2 or not all(p[:1].isupper() for p in parts):
             return NO_KEYS
-        first, second = (self.combining.get(p) or self.named.get(p) for p in parts)
+        first, second = (self._word_keys(p) for p in parts)
         return first | second if first and second else NO_KEYS
+
+    def _word_keys(self, word: str) -> frozenset[str]:
+        key = word.lower()
+        found = self.combining.get(key) or self.named.get(key, NO_KEYS)
+        return found if found and self.written(key, word) else NO_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +307,7 @@ class SentenceFilter:
             else:
                 actors[i].add(key)
                 named[start:end] = True
-        keyed = self._keys(ids, matches, starts, actors)
+        keyed = self._keys(doc, ids, matches, starts, actors)
         anaphoric = self._anaphoric(ids, starts, named)
         flagged = self._flagged(ids, starts, named)
         keep: set[int] = set()
@@ -315,7 +334,12 @@ class SentenceFilter:
         return condensed
 
     def _keys(
-        self, ids: np.ndarray, matches: list[Match], starts: list[int], actors: list[set[str]]
+        self,
+        doc: Doc,
+        ids: np.ndarray,
+        matches: list[Match],
+        starts: list[int],
+        actors: list[set[str]],
     ) -> list[set[str]]:
         """Return, per sentence, the actor keys its names may have (``NameKeys``), or its
         distinct aliases when the filter has no keys."""
@@ -331,14 +355,16 @@ class SentenceFilter:
                 found = found | names.cities[key]
             if start >= 2 and strings[int(ids[start - 1])] == "-":  # "Sino-Soviet"
                 found = found | names.combining.get(strings[int(ids[start - 2])], NO_KEYS)
-            if found:
+            if found and names.written(key, doc[start:end].text):
                 keyed[_sentence_of(starts, start)].update(found)
-        for i in self._compound_tokens(ids):
-            keyed[_sentence_of(starts, i)].update(self._compounds[int(ids[i])])
+        orths = doc.to_array(ORTH)
+        for i in self._compound_tokens(orths):
+            keyed[_sentence_of(starts, i)].update(self._compounds[int(orths[i])])
         return keyed
 
     def _compound_tokens(self, ids: np.ndarray) -> list[int]:
-        """Return the tokens that are two-country compounds ("U.S.-USSR"), cached by word."""
+        """Return the tokens (ORTH ids) that are two-country compounds ("U.S.-USSR"), cached
+        by word."""
         if not len(ids):
             return []
         unique, inverse = np.unique(ids, return_inverse=True)

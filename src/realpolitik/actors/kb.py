@@ -328,11 +328,12 @@ def alias_phrases(kb: KnowledgeBase) -> list[tuple[str, str]]:
 
 def alias_actor_keys(
     kb: KnowledgeBase,
-) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, str]]:
     """Return what each alias can name before any parse: the actor keys (country, else org)
-    of its entries that are actors on their own, and the countries of city aliases, which
-    name an actor only as the modifier of an agent beside them ("Minneapolis police"). An agent
-    noun alone ("the government") has no key: it takes one only from such a modifier.
+    of its entries that are actors on their own, the countries of city aliases, which name
+    an actor only as the modifier of an agent beside them ("Minneapolis police"), and the
+    spelling of the aliases that must match case ("US", not "us"). An agent noun alone
+    ("the government") has no key: it takes one only from such a modifier.
     """
     keys: dict[str, frozenset[str]] = {}
     cities: dict[str, frozenset[str]] = {}
@@ -343,7 +344,8 @@ def alias_actor_keys(
             keys[name] = frozenset(named - {None})
         if places - {None}:
             cities[name] = frozenset(places - {None})
-    return keys, cities
+    exact = {name: alias.text for name, alias in kb.aliases.items() if alias.exact}
+    return keys, cities, exact
 
 
 def _load_countries(kb: KnowledgeBase, rows: Rows) -> None:
