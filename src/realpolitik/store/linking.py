@@ -62,12 +62,23 @@ _CID, _CDAY = EVENT_COLUMNS.index("cluster_id"), EVENT_COLUMNS.index("cluster_da
 _GROUP_KEY = "source_key || char(31) || target_key || char(31) || root"
 """A group as one text (a key that only looks alike is dropped by ``_keep``)."""
 _SELECT = f"SELECT {', '.join(MENTION_FIELDS)} FROM events WHERE in_aggregate = 1"
-_CLUSTER_INSERT = (
-    f"INSERT INTO event_clusters ({', '.join(CLUSTER_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in CLUSTER_COLUMNS)}) ON CONFLICT (day, cluster_id) DO NOTHING"
-)
-"""Bound as is: most rows leave only ``place`` empty, cheaper to bind than to test for."""
 _C = {name: i for i, name in enumerate(CLUSTER_COLUMNS)}
+
+
+def _cluster_insert(columns: Sequence[str]) -> str:
+    marks = ", ".join("?" for _ in columns)
+    return (
+        f"INSERT INTO event_clusters ({', '.join(columns)}) VALUES ({marks}) "
+        "ON CONFLICT (day, cluster_id) DO NOTHING"
+    )
+
+
+_CLUSTER_INSERT = _cluster_insert(CLUSTER_COLUMNS)
+_PLACELESS_INSERT = _cluster_insert([c for c in CLUSTER_COLUMNS if c != "place"])
+_PLACELESS = itemgetter(*(i for i, c in enumerate(CLUSTER_COLUMNS) if c != "place"))
+"""Rows without a place leave the column out (NULL by default): binding a None costs more
+than picking the other values. The other columns are bound as they are (usually none of them
+is empty: cheaper to bind than to test for)."""
 EVENT_VIEW = 7
 """Offset of the event-view counts in a :class:`Deltas` accumulator."""
 
@@ -167,7 +178,11 @@ class Linker:
         self.backend.executemany(
             "DELETE FROM event_clusters WHERE day = ? AND cluster_id = ?", sorted(old_keys)
         )
-        self.backend.executemany(_CLUSTER_INSERT, new_rows)
+        place = _C["place"]
+        self.backend.executemany(_CLUSTER_INSERT, [r for r in new_rows if r[place] is not None])
+        self.backend.executemany(
+            _PLACELESS_INSERT, [_PLACELESS(r) for r in new_rows if r[place] is None]
+        )
         self.backend.executemany(
             "UPDATE events SET cluster_id = ?, cluster_day = ? WHERE day = ? AND event_id = ?",
             updates,

@@ -168,7 +168,11 @@ def article_row(
 
     stamp: its ``ingested_at`` (default: now; a batch passes one for all its articles)
     """
-    dropped = json.dumps([d.to_dict() for d in article.dropped], ensure_ascii=False)
+    dropped = (
+        json.dumps([d.to_dict() for d in article.dropped], ensure_ascii=False)
+        if article.dropped
+        else "[]"
+    )
     stamp = stamp or ingest_stamp()
     return (
         article.id,

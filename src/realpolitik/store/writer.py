@@ -231,13 +231,17 @@ def event_rows(
     today = datetime.now(UTC).date().isoformat()
     rows: dict[str, list[Any]] = {}
     for article, events in latest.values():
-        bad = {d for d in (article.date, *(e.date for e in events)) if d and not valid_day(d)}
-        for value in sorted(bad):
-            warn(Warnings.W502.format(doc_id=article.id, value=value))
-        day, where = valid_day(article.date) or today, outlet(article)
+        day = valid_day(article.date)
+        bad = {article.date} if article.date and not day else set()
+        day, where = day or today, outlet(article)
         for event in events:
+            date = event.date
+            if date and not valid_day(date):
+                bad.add(date)
             if event.event_id not in rows:
                 rows[event.event_id] = mention_row(event, article.id, day, where, day)
+        for value in sorted(bad):
+            warn(Warnings.W502.format(doc_id=article.id, value=value))
     return list(rows.values())
 
 
