@@ -201,11 +201,11 @@ class Linker:
     ) -> None:
         """Redo the split of one group from its earliest touched day (module docstring)."""
         w = self.window
-        kept = _kept(region, first)
-        start = kept if kept is not None and kept + w >= first else first
-        if start == first and (not region.days or max(region.days) < first):
+        if not region.days or _fresh(region, first, w):
             self._link_new(region.group, pending, new_rows, links)
             return
+        kept = _kept(region, first)
+        start = kept if kept is not None and kept + w >= first else first
         days = sorted({*region.days, *pending})
         i = bisect_left(days, start)
         x = days[i] if i < len(days) else None
@@ -385,6 +385,16 @@ def _pending(rows: list[list[Any]], idx: Iterable[int]) -> dict[int, list[Mentio
         m = row_mention(rows[i])
         pending.setdefault(m.ordinal, []).append(m)
     return pending
+
+
+def _fresh(region: _Region, first: int, window: int) -> bool:
+    """Whether a group's pending mentions can be split alone, as if nothing were stored:
+    no stored mention lies on day ``first`` or later, and the last stored event that starts
+    before ``first`` ends before it, so the split from ``first`` meets no stored mention."""
+    if max(region.days) >= first:
+        return False
+    kept = _kept(region, first)
+    return kept is None or kept + window < first
 
 
 def _kept(region: _Region, first: int) -> int | None:
