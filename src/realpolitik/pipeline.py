@@ -64,10 +64,11 @@ class Pipeline:
             gazetteer=Gazetteer.load(),
             backoff=Backoff.load(self.settings),
         )
+        guess = LemmaGuesser(self.nlp)  # one cache of candidate lemmas for both word tests
         self.sentence_filter = SentenceFilter(
             self.nlp,
             self.resolver.matcher,
-            triggers=self._trigger_words() if self.settings.prefilter_triggers else None,
+            triggers=self._trigger_words(guess) if self.settings.prefilter_triggers else None,
             context=self.settings.prefilter_context,
             pairs=frozenset(
                 ROLE_NOUN_KEY + key
@@ -76,7 +77,7 @@ class Pipeline:
             ),
             keys=self._name_keys(),
             anaphors=TriggerWords(
-                dict.fromkeys(self.lexicon.anaphoric_nouns), LemmaGuesser(self.nlp), self.nlp.vocab
+                dict.fromkeys(self.lexicon.anaphoric_nouns), guess, self.nlp.vocab
             ),
         )
         self.version = f"{CODER_VERSION}+{self._data_digest()}"
@@ -88,7 +89,7 @@ class Pipeline:
         forms = {form: frozenset({c}) for form, c in self.resolver.rules.combining_forms.items()}
         return NameKeys(named, cities, forms, exact)
 
-    def _trigger_words(self) -> TriggerWords:
+    def _trigger_words(self, guess: LemmaGuesser) -> TriggerWords:
         """Build the pre-filter's trigger test from the lexicon, with the one subject condition
         the coder adds: a light presence verb codes a visit (042) only with a delegation noun as
         subject ("a Brazilian trade team is in Beijing"), so "is" alone triggers nothing."""
@@ -99,7 +100,7 @@ class Pipeline:
             return nouns if light else frozenset()
 
         needs = self.lexicon.trigger_needs(subjects=subjects)
-        return TriggerWords(needs, LemmaGuesser(self.nlp), self.nlp.vocab)
+        return TriggerWords(needs, guess, self.nlp.vocab)
 
     def _data_digest(self) -> str:
         """Hash the lexicon and user files, so re-coding after a lexicon change is detectable."""

@@ -174,16 +174,23 @@ class TriggerWords:
         self.guess = guess
         self.strings = vocab.strings
         self._lemmas_of: dict[int, frozenset[str]] = {}
+        self._seen = np.zeros(0, dtype=np.uint64)  # the word ids flagged so far, sorted
+        self._seen_flags = np.zeros(0, dtype=bool)
 
     def flags(self, ids: np.ndarray) -> np.ndarray:
         """Return a boolean array: for each LOWER id, whether the word may be a trigger."""
-        if not len(ids):
-            return np.zeros(0, dtype=bool)
-        unique, inverse = np.unique(ids, return_inverse=True)
-        out = np.empty(len(unique), dtype=bool)
-        for i, key in enumerate(unique.tolist()):
-            out[i] = bool(self._triggers_of(key))
-        return out[inverse]
+        ids = np.asarray(ids, dtype=np.uint64)
+        at = np.searchsorted(self._seen, ids)
+        known = at < len(self._seen)
+        known[known] = self._seen[at[known]] == ids[known]
+        if not known.all():
+            new = np.unique(ids[~known])
+            flags = np.fromiter((bool(self._triggers_of(k)) for k in new.tolist()), bool, len(new))
+            where = np.searchsorted(self._seen, new)
+            self._seen = np.insert(self._seen, where, new)
+            self._seen_flags = np.insert(self._seen_flags, where, flags)
+            at = np.searchsorted(self._seen, ids)
+        return self._seen_flags[at]
 
     def holds(self, ids: list[int], named: list[bool] | None = None) -> bool:
         """Return whether a sentence (its LOWER ids) meets one trigger lemma's needs.

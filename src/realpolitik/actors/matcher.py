@@ -47,6 +47,7 @@ class AliasMatcher:
         self.known = known or {}
         self._exceptions = {k.lower() for k in (tokenizer.rules or {})}
         self._patterns: dict[tuple[int, ...], str] = {}
+        self._prefixes: set[tuple[int, ...]] = set()  # every phrase's shorter beginnings
         self._first: dict[int, int] = {}
         self._firsts: np.ndarray | None = None  # the keys of _first, sorted, for _members
 
@@ -58,6 +59,7 @@ class AliasMatcher:
                 continue
             ids = tuple(map(get_string_id, words))
             self._patterns.setdefault(ids, key)
+            self._prefixes.update(ids[:k] for k in range(1, len(ids)))
             self._firsts = None
             if self._first.get(ids[0], 0) < len(ids):
                 self._first[ids[0]] = len(ids)
@@ -83,20 +85,24 @@ class AliasMatcher:
         """Return all matches in a token sequence given as lower-case string ids (a doc's
         ``to_array(LOWER)``, which the pre-filter computes once), for each start the longer
         ones first."""
-        first, patterns = self._first, self._patterns
+        first, patterns, prefixes = self._first, self._patterns, self._prefixes
         n = len(ids)
-        out = []
+        out: list[tuple[int, int, str]] = []
         if not first:
             return out
         if self._firsts is None:
             self._firsts = np.sort(np.fromiter(first, dtype=np.uint64, count=len(first)))
         for i in _members(np.asarray(ids, dtype=np.uint64), self._firsts).tolist():
-            h = ids[i]
-            longest = first[h]
-            for length in range(min(longest, n - i), 0, -1):
-                key = patterns.get(tuple(ids[i : i + length]))
+            found = len(out)
+            words: tuple[int, ...] = ()
+            for j in range(i, min(i + first[ids[i]], n)):  # grow while a phrase begins so
+                words += (ids[j],)
+                key = patterns.get(words)
                 if key is not None:
-                    out.append((i, i + length, key))
+                    out.append((i, j + 1, key))
+                if words not in prefixes:
+                    break
+            out[found:] = out[found:][::-1]  # longer ones first
         return out
 
     def __len__(self) -> int:
