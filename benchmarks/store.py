@@ -17,6 +17,7 @@ events linked at ingest.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import os
@@ -117,15 +118,28 @@ def synthetic_articles(
 
 
 def fill(
-    store: Any, n_events: int, *, batch_articles: int, report_every: int, hashed_ids: bool = False
+    store: Any,
+    n_events: int,
+    *,
+    batch_articles: int,
+    report_every: int,
+    hashed_ids: bool = False,
+    first: int | None = None,
 ) -> dict[str, float]:
-    """Write the synthetic stream; return insert timings."""
+    """Write the synthetic stream; return insert timings.
+
+    first: write only the stream's first ``first`` // 4 articles (about that many events, at
+    the density of ``n_events``)
+    """
     write_seconds = write_cpu = 0.0
     started = time.perf_counter()
     batch: list[tuple[Article, list[Event]]] = []
     written = 0
     next_report = report_every
-    for pair in synthetic_articles(n_events, hashed_ids=hashed_ids):
+    stream = synthetic_articles(n_events, hashed_ids=hashed_ids)
+    if first is not None:
+        stream = itertools.islice(stream, first // 4)
+    for pair in stream:
         batch.append(pair)
         if len(batch) == batch_articles:
             events, seconds, cpu = _write(store, batch)
@@ -221,6 +235,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="skip filling; query an existing store"
     )
+    parser.add_argument(
+        "--first",
+        type=int,
+        help="write only about this many events from the start of the --events stream "
+        "(its density; the first FIRST // 4 articles), then stop without queries",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
@@ -232,6 +252,7 @@ def main(argv: list[str] | None = None) -> None:
         "cache_mb": args.cache_mb,
         "wal_mb": args.wal_mb,
         "hashed_ids": args.hashed_ids,
+        "first": args.first,
     }
     settings = Settings(db_timeout=60, db_cache_mb=args.cache_mb, db_wal_mb=args.wal_mb)
     with open_store(db, settings=settings) as store:
@@ -242,9 +263,11 @@ def main(argv: list[str] | None = None) -> None:
                 batch_articles=args.batch,
                 report_every=max(args.events // 20, 1),
                 hashed_ids=args.hashed_ids,
+                first=args.first,
             )
         figures["stored_events"] = store.count("events")
-        figures["queries"] = query_figures(store)
+        if args.first is None:
+            figures["queries"] = query_figures(store)
     if not db.startswith("postgres"):
         figures["file_mb"] = round(Path(db).stat().st_size / 2**20)
     text = json.dumps(figures, indent=2)
