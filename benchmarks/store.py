@@ -8,6 +8,7 @@ dashboard run most: one dyad's series and the top-50 dyads.
 
     python benchmarks/store.py --events 1000000 --db /tmp/bench.db
     python benchmarks/store.py --events 200000 --db postgresql://user@host/db
+    python benchmarks/store.py --events 10000000 --first 400000 --db /tmp/part.db
 
 Targets (issue 6): insert >= 20,000 events/s; one dyad's series < 50 ms; top-50 dyads < 200 ms.
 Issue 17: >= 20,000 events per CPU-second (``events_per_cpu_s_store_write``) with unique
