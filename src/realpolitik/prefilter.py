@@ -185,7 +185,7 @@ class TriggerWords:
         known[known] = self._seen[at[known]] == ids[known]
         if not known.all():
             new = np.unique(ids[~known])
-            flags = np.fromiter((bool(self._triggers_of(k)) for k in new.tolist()), bool, len(new))
+            flags = np.fromiter((bool(self.lemmas_of(k)) for k in new.tolist()), bool, len(new))
             where = np.searchsorted(self._seen, new)
             self._seen = np.insert(self._seen, where, new)
             self._seen_flags = np.insert(self._seen_flags, where, flags)
@@ -204,7 +204,7 @@ class TriggerWords:
         }
         triggers: set[str] = set()
         for key in outside:
-            triggers.update(self._triggers_of(key))
+            triggers.update(self.lemmas_of(key))
         if not triggers:
             return False
         needed = [self.needs[lemma] for lemma in triggers]
@@ -216,7 +216,7 @@ class TriggerWords:
             lemmas.update(self.guess(form))
         return any(_met(need, forms, lemmas) for needs in needed for need in needs)
 
-    def _triggers_of(self, key: int) -> frozenset[str]:
+    def lemmas_of(self, key: int) -> frozenset[str]:
         """Return the trigger lemmas a word (its LOWER id) may have, cached by id."""
         found = self._lemmas_of.get(key)
         if found is None:
@@ -315,8 +315,9 @@ class SentenceFilter:
                 actors[i].add(key)
                 named[start:end] = True
         keyed = self._keys(doc, ids, matches, starts, actors)
-        anaphoric = self._anaphoric(ids, starts, named)
-        flagged = self._flagged(ids, starts, named)
+        candidates = self._candidates(ids, named)
+        anaphoric = self._anaphoric(ids, starts, named, candidates)
+        flagged = self._flagged(candidates, starts)
         keep: set[int] = set()
         for i, keys in enumerate(keyed):
             one = bool(keys) and (referring[i] or anaphoric[i])
@@ -385,20 +386,38 @@ class SentenceFilter:
             hits[n] = bool(found)
         return np.flatnonzero(hits[inverse]).tolist()
 
-    def _anaphoric(self, ids: np.ndarray, starts: list[int], named: np.ndarray) -> list[bool]:
-        """Return, per sentence, whether it holds an anaphoric noun outside actor names."""
+    def _candidates(self, ids: np.ndarray, named: np.ndarray) -> np.ndarray | None:
+        """Return, per token, whether it may be a trigger outside actor names; None without
+        triggers."""
+        if self.triggers is None or not len(ids):
+            return None
+        return self.triggers.flags(ids) & ~named
+
+    def _anaphoric(
+        self, ids: np.ndarray, starts: list[int], named: np.ndarray, triggers: np.ndarray | None
+    ) -> list[bool]:
+        """Return, per sentence, whether it holds an anaphoric noun outside actor names.
+
+        triggers: the trigger candidates (``_candidates``): every anaphoric noun is a trigger
+          lemma, so only those words are looked up
+        """
         if self.anaphors is None or not len(ids):
             return [False] * len(starts)
-        flags = (self.anaphors.flags(ids) & ~named).astype(np.int32)
-        return (np.add.reduceat(flags, starts) > 0).tolist()
+        if triggers is None:
+            flags = self.anaphors.flags(ids) & ~named
+        else:
+            flags = np.zeros(len(ids), dtype=bool)
+            at = np.flatnonzero(triggers)
+            flags[at] = [bool(self.anaphors.lemmas_of(k)) for k in ids[at].tolist()]
+        return (np.add.reduceat(flags.astype(np.int32), starts) > 0).tolist()
 
-    def _flagged(self, ids: np.ndarray, starts: list[int], named: np.ndarray) -> list[bool]:
-        """Return, per sentence, whether it holds a trigger candidate outside actor names (all
-        True without triggers): the cheap test before ``TriggerWords.holds``."""
-        if self.triggers is None or not len(ids):
+    @staticmethod
+    def _flagged(triggers: np.ndarray | None, starts: list[int]) -> list[bool]:
+        """Return, per sentence, whether it holds a trigger candidate (all True without
+        triggers): the cheap test before ``TriggerWords.holds``."""
+        if triggers is None:
             return [True] * len(starts)
-        flags = (self.triggers.flags(ids) & ~named).astype(np.int32)
-        return (np.add.reduceat(flags, starts) > 0).tolist()
+        return (np.add.reduceat(triggers.astype(np.int32), starts) > 0).tolist()
 
 
 def sentence_starts(table: np.ndarray, ends: np.ndarray) -> list[int]:
