@@ -3,11 +3,15 @@
 A group whose stored mentions all lie before its pending ones, and whose last stored event
 ends before them, is split alone (``linking._fresh``); the stored-mention scan keeps only the
 batch's groups in SQL; unique events without a place are inserted without the column. Each
-shortcut is shown to be taken, and the tables to equal those of the path without it.
+shortcut is shown to be taken, and the tables to equal those of the path without it. The
+event row of several mentions, gathered in one pass, is checked against the rule written
+plainly.
 """
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -15,6 +19,7 @@ import pytest
 from realpolitik.models import Article, Location
 from realpolitik.settings import Settings
 from realpolitik.store import linking, open_store
+from realpolitik.store.clusters import Mention, aggregate_confidence, cluster_row
 from store_helpers import make_event
 from test_store_write_batch import _stream, _write_all, digest
 
@@ -125,3 +130,50 @@ def test_events_with_and_without_a_place_are_stored_with_it(tmp_path):
         _write(store, (article, events))
         rows = store.backend.query("SELECT source_key, place FROM event_clusters ORDER BY 1")
     assert rows == [("RUS", "UKR"), ("USA", None)]
+
+
+def _plain_row(cid, day, group, place, members):
+    """The event row of several mentions as the rule reads (``clusters.py`` before issue 17's
+    second pass): the reference the one-pass ``cluster_row`` must equal."""
+    counts = Counter(m.cameo for m in members)
+    code = min(counts, key=lambda c: (-counts[c], -len(c), c))
+
+    def best(ms):
+        return min(ms, key=lambda m: (-m.confidence, m.event_id))
+
+    def actor(codes):
+        present = [c for c in codes if c]
+        tally = Counter(present)
+        return min(tally, key=lambda c: (-len(c), -tally[c], c)) if present else None
+
+    top = best(members)
+    voice = top if top.cameo == code else best([m for m in members if m.cameo == code])
+    seen = [m.seen for m in members if m.seen] or [day]
+    return (
+        *(cid, day, group[0] or None, group[1] or None, group[2], place or None, code),
+        *(voice.quad_class, voice.goldstein),
+        *(actor(m.source_code for m in members), actor(m.target_code for m in members)),
+        *(top.day, top.event_id, len(members), len({m.outlet or m.article_id for m in members})),
+        *(len({m.article_id for m in members}), min(seen), max(seen)),
+        *(aggregate_confidence(m.confidence for m in members), 1),
+    )
+
+
+def test_an_event_row_of_several_mentions_follows_the_rule():
+    rng = random.Random(11)
+
+    def mention(i: int) -> Mention:
+        pick = rng.choice
+        return Mention(
+            *(pick([f"e{i}", "e0"]), pick([f"a{i}", "a0"]), pick(["2024-03-01", "2024-03-02"])),
+            *("RUS", "UKR", "05", pick(["051", "057", "05", "0571"]), pick([1, 2])),
+            *(pick([3.4, None]), pick(["RUSGOV", "RUS", None, ""]), pick(["UKRMIL", None])),
+            *(None, pick([0.8, 0.9, 0.5, 1.2, -0.1]), pick([None, "bbc.co.uk", ""])),
+            pick([None, "2024-03-01", "2024-03-04"]),
+        )
+
+    group = ("RUS", "UKR", "05")
+    for _ in range(3000):
+        members = [mention(i) for i in range(rng.choice([2, 3, 5, 9]))]
+        expected = _plain_row("c", "2024-03-01", group, "", members)
+        assert cluster_row("c", "2024-03-01", group, "", members, counted=True) == expected

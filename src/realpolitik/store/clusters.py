@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from operator import neg
 from typing import Any, NamedTuple
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,22 @@ CLUSTER_COLUMNS = (
     "in_aggregate",
 )
 """Columns of ``event_clusters``, one row per unique event."""
+
+_ID, _ARTICLE, _DAY, _CAMEO, _SOURCE_CODE, _TARGET_CODE, _CONFIDENCE, _OUTLET, _SEEN = map(
+    MENTION_FIELDS.index,
+    (
+        "event_id",
+        "article_id",
+        "day",
+        "cameo",
+        "source_code",
+        "target_code",
+        "confidence",
+        "outlet",
+        "seen",
+    ),
+)
+"""Where a Mention holds what an event row of several mentions reads (by column)."""
 
 Group = tuple[str, str, str]
 """(source key, target key, CAMEO root)."""
@@ -154,34 +170,29 @@ def split_places(members: Sequence[Mention]) -> dict[str, list[Mention]]:
     return located
 
 
-def _winning_code(members: Sequence[Mention]) -> str:
+def _winning_code(cameos: Sequence[str]) -> str:
     """The CAMEO code most mentions give; ties go to the more specific, then the lower code."""
-    first = members[0].cameo
-    if all(m.cameo == first for m in members):
+    first = cameos[0]
+    if cameos.count(first) == len(cameos):
         return first
-    counts = Counter(m.cameo for m in members)
-    return min(counts, key=lambda c: (-counts[c], -len(c), c))
+    return min(set(cameos), key=lambda c: (-cameos.count(c), -len(c), c))
 
 
 def _actor_code(codes: Iterable[str | None]) -> str | None:
     """The most specific actor code seen (longest; then the most frequent; then the lowest)."""
-    present = [c for c in codes if c]
+    present = list(filter(None, codes))
     if not present:
         return None
     first = present[0]
-    if all(c == first for c in present):
+    if present.count(first) == len(present):
         return first
-    counts = Counter(present)
-    return min(counts, key=lambda c: (-len(c), -counts[c], c))
+    return min(set(present), key=lambda c: (-len(c), -present.count(c), c))
 
 
-def _best_key(m: Mention) -> tuple[float, str]:
-    return (-m.confidence, m.event_id)
-
-
-def _best(members: Iterable[Mention]) -> Mention:
-    """The mention with the highest confidence (ties: the smallest mention id)."""
-    return min(members, key=_best_key)
+def _best(confidences: Sequence[float], ids: Sequence[str], among: Iterable[int]) -> int:
+    """The index of the mention with the highest confidence (ties: the smallest mention id,
+    then the first) among the indexes ``among``."""
+    return min((-confidences[i], ids[i], i) for i in among)[2]
 
 
 def aggregate_confidence(confidences: Iterable[float]) -> float:
@@ -196,24 +207,17 @@ def cluster_row(
     """Return the ``event_clusters`` row (CLUSTER_COLUMNS) of one event and its mentions."""
     if len(members) == 1:
         return _single_row(cid, day, group, place, members[0], counted=counted)
-    code = _winning_code(members)
-    best = _best(members)
-    voice = best if best.cameo == code else _best([m for m in members if m.cameo == code])
-    sources: list[str] = []
-    targets: list[str] = []
-    seen: list[str] = []
-    outlets: set[str] = set()
-    articles: set[str] = set()
-    for m in members:
-        if m.source_code:
-            sources.append(m.source_code)
-        if m.target_code:
-            targets.append(m.target_code)
-        if m.seen:
-            seen.append(m.seen)
-        outlets.add(m.outlet or m.article_id)
-        articles.add(m.article_id)
-    seen = seen or [day]
+    columns = list(zip(*members, strict=True))
+    ids, articles, cameos = columns[_ID], columns[_ARTICLE], columns[_CAMEO]
+    confidences, outlets = columns[_CONFIDENCE], columns[_OUTLET]
+    code = _winning_code(cameos)
+    n = len(members)
+    best = min(zip(map(neg, confidences), ids, range(n), strict=True))[2]
+    voice = best
+    if cameos[best] != code:
+        voice = _best(confidences, ids, (i for i in range(n) if cameos[i] == code))
+    seen = list(filter(None, columns[_SEEN])) or [day]
+    sources = len(set(outlets)) if all(outlets) else len({*map(_or, outlets, articles)})
     return (
         cid,
         day,
@@ -222,20 +226,24 @@ def cluster_row(
         group[2],
         place or None,
         code,
-        voice.quad_class,
-        voice.goldstein,
-        _actor_code(sources),
-        _actor_code(targets),
-        best.day,
-        best.event_id,
-        len(members),
-        len(outlets),
-        len(articles),
+        members[voice].quad_class,
+        members[voice].goldstein,
+        _actor_code(columns[_SOURCE_CODE]),
+        _actor_code(columns[_TARGET_CODE]),
+        columns[_DAY][best],
+        ids[best],
+        n,
+        sources,
+        len(set(articles)),
         min(seen),
         max(seen),
-        aggregate_confidence([m.confidence for m in members]),
+        aggregate_confidence(confidences),
         int(counted),
     )
+
+
+def _or(first: str | None, second: str) -> str:
+    return first or second
 
 
 def _single_row(
