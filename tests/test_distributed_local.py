@@ -113,3 +113,15 @@ def test_a_dying_worker_costs_its_chunk_not_the_run(
     assert lost <= {"a4", "bad"}  # only the chunk (of 2) that holds the bad article
     warnings = [r.message for r in caplog.records if r.message.startswith("[W401] Article ")]
     assert lost <= {m.removeprefix("[W401] Article ").split(":")[0] for m in warnings}
+
+
+def test_chunks_end_at_an_article_count_or_a_character_budget() -> None:
+    """Long articles go to a worker a few at a time, short wire stories many at a time."""
+    from realpolitik.distributed.local import take_chunk
+
+    short = iter([Article(id=f"s{i}", text="x" * 100) for i in range(10)])
+    assert len(take_chunk(short, 4, 10_000)) == 4  # the count ends it
+    long = iter([Article(id=f"l{i}", text="x" * 3_000) for i in range(10)])
+    assert [a.id for a in take_chunk(long, 8, 7_000)] == ["l0", "l1", "l2"]  # the characters
+    assert [a.id for a in take_chunk(long, 8, 10)] == ["l3"]  # never empty while articles remain
+    assert take_chunk(iter([]), 8, 10) == []

@@ -67,12 +67,16 @@ def code_parallel(
     settings: Settings | None = None,
     pipeline: Pipeline | None = None,
     n_process: int = 2,
-    chunk_size: int = 16,
+    chunk_size: int = 64,
+    chunk_chars: int = 64_000,
 ) -> Iterator[tuple[Article, list[Event]]]:
     """Yield (article, events) like ``Pipeline.pipe``, coded in ``n_process`` processes.
 
     pipeline: an already loaded Pipeline; forked workers reuse it instead of loading their own
-    chunk_size: articles sent to a worker at a time (the parent keeps 2 chunks per worker queued)
+    chunk_size, chunk_chars: a chunk sent to a worker ends at this many articles or once its
+      texts reach this many characters (16 Wikinews articles; 64 short wire stories, whose
+      batches would otherwise be too small to keep spaCy's matrix products busy). The parent
+      keeps 2 chunks per worker queued.
     Memory stays flat whatever the stream's length: at most ``2 * n_process`` chunks are read
     ahead, and the workers share the parent's loaded pages (spaCy model, knowledge bases, the
     back-off's ONNX session and exemplar vectors) copy-on-write. Yields the caller's own Article
@@ -100,7 +104,7 @@ def code_parallel(
     try:
         while True:
             while len(pending) < 2 * n_process:
-                chunk = list(islice(stream, chunk_size))
+                chunk = take_chunk(stream, chunk_size, chunk_chars)
                 if not chunk:
                     break
                 pending.append((chunk, pool.submit(_code_chunk, key, chunk, settings.batch_size)))
@@ -123,6 +127,19 @@ def code_parallel(
             yield from zip(chunk, coded, strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def take_chunk(stream: Iterator[Article], size: int, chars: int) -> list[Article]:
+    """Return the next articles of ``stream``: at most ``size``, and no more once their texts
+    hold ``chars`` characters (at least one article)."""
+    chunk: list[Article] = []
+    total = 0
+    for article in islice(stream, size):
+        chunk.append(article)
+        total += len(article.text)
+        if total >= chars:
+            break
+    return chunk
 
 
 def _succeeded(future: Future) -> bool:
