@@ -161,7 +161,10 @@ def _check_alert(alert: Alert, conflict: list[dict[str, Any]], base: str) -> Non
     for event in alert.events:
         story = first_three[event["url"]]
         assert event["quad_class"] == 3 and event["root"] == story["root"]
-        assert story["text"].split("\n")[0] in event["sentence"]  # the lead that codes it
+        # the headline or the lead codes it: both give the event the same confidence, and a
+        # tie goes to the smaller event id, which hashes the URL (the test server's port)
+        lines = (story["title"], story["text"].split("\n")[0])
+        assert any(line in event["sentence"] for line in lines)
         assert (event["source"], event["target"], event["day"]) == ("EGY", "ETH", story["date"])
     assert (alert.delivery, alert.attempts) == ("delivered", 1)
 
