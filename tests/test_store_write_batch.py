@@ -21,7 +21,8 @@ import pytest
 from realpolitik.models import Article, Event, Evidence, Location
 from realpolitik.settings import Settings
 from realpolitik.store import open_store
-from realpolitik.store.rows import EVENT_COLUMNS, SparseInsert, event_row, valid_day
+from realpolitik.store.rows import EVENT_COLUMNS, event_row, valid_day
+from realpolitik.store.sparse import SparseInsert
 from store_helpers import CAMEOS, make_event
 
 TABLES = {

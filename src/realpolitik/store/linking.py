@@ -32,7 +32,8 @@ from realpolitik.store.clusters import (
     singleton_row,
     spans,
 )
-from realpolitik.store.rows import EVENT_COLUMNS, Deltas
+from realpolitik.store.deltas import Deltas
+from realpolitik.store.rows import EVENT_COLUMNS
 
 logger = logging.getLogger(__name__)
 

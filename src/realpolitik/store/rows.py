@@ -1,4 +1,4 @@
-"""Map Articles and Events to table rows and back, and compute dyad aggregate deltas.
+"""Map Articles and Events to table rows and back.
 
 An event's day is its own date, else its article's, else the (UTC) day it was ingested. It
 counts in the dyad aggregates when both actors have a key (country, else org), it is not
@@ -11,14 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import repeat
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-from operator import add, itemgetter
-from types import NoneType
 from typing import Any
 
 from realpolitik.errors import Errors, StoreError
@@ -409,156 +406,3 @@ def row_to_event(row: dict[str, Any]) -> Event:
             "evidence": json.loads(row["evidence"]),
         }
     )
-
-
-class SparseInsert:
-    """An ``INSERT`` whose often-empty columns are written as NULL literals where a row leaves
-    them empty, one statement per pattern of empty columns: Python's sqlite3 module binds a
-    None in about 0.4 µs (its adapter lookup), ten times an int or a short text.
-
-    table, columns: what is inserted; sparse: the columns often None; tail: an ``ON CONFLICT``
-    clause, if any
-    """
-
-    def __init__(
-        self, table: str, columns: Sequence[str], sparse: Sequence[str], tail: str = ""
-    ) -> None:
-        self.head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        self.tail = tail
-        self.width = len(columns)
-        self.sparse = tuple(columns.index(c) for c in sparse)
-        self._check = itemgetter(*self.sparse) if len(self.sparse) > 1 else _one(self.sparse[0])
-        self._shapes: dict[tuple[type, ...], tuple[str, Callable[[Any], Any] | None]] = {}
-
-    def batches(self, rows: Sequence[Sequence[Any]]) -> list[tuple[str, list[Any]]]:
-        """Return (statement, rows with only its bound values) pairs, rows in their order
-        within a pattern, patterns in the order first seen (a pattern is the types of the
-        sparse values: ``map(type)`` is the cheapest test for None)."""
-        out = []
-        for group in self._patterns(rows):
-            sql, pick = self._shape(tuple(map(type, self._check(group[0]))))
-            out.append((sql, list(group) if pick is None else list(map(pick, group))))
-        return out
-
-    def _patterns(self, rows: Sequence[Sequence[Any]]) -> list[Sequence[Sequence[Any]]]:
-        """Split ``rows`` by pattern. A column empty in every row or in none is the same in
-        all patterns: it is counted once for the batch (by ``map``), and rows are told apart
-        by the other sparse columns only (often none: one pattern, no loop in Python)."""
-        total = len(rows)
-        mixed = [j for j in self.sparse if 0 < list(map(itemgetter(j), rows)).count(None) < total]
-        if not mixed:
-            return [rows] if rows else []
-        pick = itemgetter(*mixed) if len(mixed) > 1 else _one(mixed[0])
-        groups: dict[tuple[type, ...], list[Sequence[Any]]] = {}
-        for key, r in zip(map(tuple, map(map, repeat(type), map(pick, rows))), rows, strict=True):
-            found = groups.get(key)
-            if found is None:
-                groups[key] = [r]
-            else:
-                found.append(r)
-        return list(groups.values())
-
-    def _shape(self, key: tuple[type, ...]) -> tuple[str, Callable[[Any], Any] | None]:
-        """The statement and value picker of one pattern of empty columns (remembered)."""
-        found = self._shapes.get(key)
-        if found is None:
-            if len(self._shapes) >= SHAPES_KEPT:
-                self._shapes.clear()
-            nulls = {i for i, kind in zip(self.sparse, key, strict=True) if kind is NoneType}
-            keep = [i for i in range(self.width) if i not in nulls]
-            values = ", ".join("NULL" if i in nulls else "?" for i in range(self.width))
-            pick = None if not nulls else itemgetter(*keep) if len(keep) > 1 else _one(keep[0])
-            found = self._shapes[key] = (f"{self.head}({values}){self.tail}", pick)
-        return found
-
-
-SHAPES_KEPT = 4096
-"""Most patterns of empty columns a :class:`SparseInsert` remembers."""
-
-
-def _one(index: int) -> Callable[[Any], tuple[Any]]:
-    """A picker of one value as a 1-tuple (``itemgetter`` of one index gives the bare value)."""
-    return lambda row: (row[index],)
-
-
-class Deltas:
-    """Per-(source, target, day) changes to the dyad aggregates within one transaction: the
-    mention view (ALL_AGG_COLUMNS[:7]) then the unique-event view (offset 7)."""
-
-    def __init__(self) -> None:
-        self.days: dict[Key, list[float]] = {}
-        self.negative = False
-
-    def add(
-        self,
-        key: Key,
-        quad_class: int,
-        goldstein: float | None,
-        *,
-        sign: int = 1,
-        offset: int = 0,
-    ) -> None:
-        """Add (``sign`` 1) or subtract (-1) one mention's (``offset`` 0) or one unique
-        event's (``offset`` 7) contribution."""
-        acc = self.days.get(key)
-        if acc is None:
-            acc = self.days[key] = [0, 0, 0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0.0, 0]
-        acc[offset] += sign
-        if 1 <= quad_class <= 4:
-            acc[offset + quad_class] += sign
-        if goldstein is not None:
-            acc[offset + 5] += sign * goldstein
-            acc[offset + 6] += sign
-        if sign < 0:
-            self.negative = True
-
-    def add_rows(
-        self,
-        rows: Iterable[Sequence[Any]],
-        *,
-        columns: tuple[int, int, int, int, int],
-        flag: int,
-        sign: int,
-        offset: int = 0,
-    ) -> None:
-        """Add the rows whose value at index ``flag`` is true as :meth:`add` does, one loop
-        for a batch (the same sums in the same order); ``columns`` are the indexes of source,
-        target, day, quad class and goldstein in a row."""
-        days = self.days
-        added = False
-        i_source, i_target, i_day, i_quad, i_gold = columns
-        for r in rows:
-            if not r[flag]:
-                continue
-            key = (r[i_source], r[i_target], r[i_day])
-            acc = days.get(key)
-            if acc is None:
-                acc = days[key] = [0, 0, 0, 0, 0, 0.0, 0, 0, 0, 0, 0, 0, 0.0, 0]
-            acc[offset] += sign
-            quad = r[i_quad]
-            if 1 <= quad <= 4:
-                acc[offset + quad] += sign
-            gold = r[i_gold]
-            if gold is not None:
-                acc[offset + 5] += sign * gold
-                acc[offset + 6] += sign
-            added = True
-        if added and sign < 0:
-            self.negative = True
-
-    def by_grain(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Return upsert rows (source, target, period, counts...) per grain, rows of zeros left
-        out. Each grain is summed from the finer one before it (day → month → year → all); a
-        period with one finer row shares that row's list (none is changed in place)."""
-        out: dict[str, list[tuple[Any, ...]]] = {}
-        current = self.days
-        for grain, width in GRAINS.items():
-            if grain != "day":
-                coarser: dict[Key, list[float]] = {}
-                for (source, target, period), acc in current.items():
-                    key = (source, target, period[:width])
-                    cur = coarser.get(key)
-                    coarser[key] = acc if cur is None else list(map(add, cur, acc))
-                current = coarser
-            out[grain] = [(*k, *v) for k, v in current.items() if any(v)]
-        return out

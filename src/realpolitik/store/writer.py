@@ -22,6 +22,7 @@ from realpolitik.errors import Warnings
 from realpolitik.models import Article, Event
 from realpolitik.store.backends import Backend
 from realpolitik.store.clusters import MENTION_FIELDS, Mention
+from realpolitik.store.deltas import Deltas
 from realpolitik.store.linking import Linker, row_mention
 from realpolitik.store.outlets import outlet
 from realpolitik.store.queries import chunks, marks, stored_keys
@@ -31,13 +32,12 @@ from realpolitik.store.rows import (
     ARTICLE_SPARSE,
     EVENT_COLUMNS,
     EVENT_SPARSE,
-    Deltas,
-    SparseInsert,
     article_row,
     ingest_stamp,
     mention_row,
     valid_day,
 )
+from realpolitik.store.sparse import SparseInsert
 
 logger = logging.getLogger(__name__)
 
