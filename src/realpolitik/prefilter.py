@@ -40,6 +40,8 @@ from realpolitik.actors.names import same_caps
 from realpolitik.actors.resolve import PRONOUN_KEY, ROLE_NOUN_KEY
 from realpolitik.coder.lexicon import Need
 
+logger = logging.getLogger(__name__)
+
 Match = tuple[int, int, str]  # (start token, end token, matcher key)
 NO_KEYS: frozenset[str] = frozenset()
 
@@ -87,8 +89,6 @@ class NameKeys:
         key = word.lower()
         found = self.combining.get(key) or self.named.get(key, NO_KEYS)
         return found if found and self.written(key, word) else NO_KEYS
-
-logger = logging.getLogger(__name__)
 
 SEPARATOR = "\n\n"
 #: spaCy's tokenizer strips suffix punctuation one character at a time, each time searching the
@@ -153,6 +153,31 @@ BOUNDARY_COLUMNS = [ORTH, IS_PUNCT, IS_LEFT_PUNCT, SPACY, IS_SPACE]
 """The token attributes the sentence splitter reads (``sentence_starts``)."""
 
 
+class WordFlags:
+    """A yes/no answer per word (string id): ``test`` is asked once per id, and a doc's ids are
+    then read at once from a sorted array of the ids answered so far."""
+
+    def __init__(self, test: Callable[[int], bool]) -> None:
+        self.test = test
+        self._seen = np.zeros(0, dtype=np.uint64)
+        self._flags = np.zeros(0, dtype=bool)
+
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        """Return, for each id, its answer."""
+        ids = np.asarray(ids, dtype=np.uint64)
+        at = np.searchsorted(self._seen, ids)
+        known = at < len(self._seen)
+        known[known] = self._seen[at[known]] == ids[known]
+        if not known.all():
+            new = np.unique(ids[~known])
+            flags = np.fromiter(map(self.test, new.tolist()), bool, len(new))
+            where = np.searchsorted(self._seen, new)
+            self._seen = np.insert(self._seen, where, new)
+            self._flags = np.insert(self._flags, where, flags)
+            at = np.searchsorted(self._seen, ids)
+        return self._flags[at]
+
+
 class TriggerWords:
     """Tell which sentences may hold an event trigger, from their lower-case word forms alone.
 
@@ -174,23 +199,11 @@ class TriggerWords:
         self.guess = guess
         self.strings = vocab.strings
         self._lemmas_of: dict[int, frozenset[str]] = {}
-        self._seen = np.zeros(0, dtype=np.uint64)  # the word ids flagged so far, sorted
-        self._seen_flags = np.zeros(0, dtype=bool)
+        self._flags = WordFlags(lambda key: bool(self.lemmas_of(key)))
 
     def flags(self, ids: np.ndarray) -> np.ndarray:
         """Return a boolean array: for each LOWER id, whether the word may be a trigger."""
-        ids = np.asarray(ids, dtype=np.uint64)
-        at = np.searchsorted(self._seen, ids)
-        known = at < len(self._seen)
-        known[known] = self._seen[at[known]] == ids[known]
-        if not known.all():
-            new = np.unique(ids[~known])
-            flags = np.fromiter((bool(self.lemmas_of(k)) for k in new.tolist()), bool, len(new))
-            where = np.searchsorted(self._seen, new)
-            self._seen = np.insert(self._seen, where, new)
-            self._seen_flags = np.insert(self._seen_flags, where, flags)
-            at = np.searchsorted(self._seen, ids)
-        return self._seen_flags[at]
+        return self._flags(ids)
 
     def holds(self, ids: list[int], named: list[bool] | None = None) -> bool:
         """Return whether a sentence (its LOWER ids) meets one trigger lemma's needs.
@@ -267,6 +280,7 @@ class SentenceFilter:
         self.keys = keys
         self.anaphors = anaphors
         self._compounds: dict[int, frozenset[str]] = {}
+        self._compound = WordFlags(lambda key: bool(self._compound_keys(key)))
         ends = Sentencizer.default_punct_chars
         self.sentence_ends = np.array(sorted(nlp.vocab.strings.add(c) for c in ends), np.uint64)
         self.matcher = matcher
@@ -366,25 +380,17 @@ class SentenceFilter:
             if found and names.written(key, doc[start:end].text):
                 keyed[_sentence_of(starts, start)].update(found)
         orths = doc.to_array(ORTH)
-        for i in self._compound_tokens(orths):
-            keyed[_sentence_of(starts, i)].update(self._compounds[int(orths[i])])
+        for i in np.flatnonzero(self._compound(orths)).tolist():  # "U.S.-USSR"
+            keyed[_sentence_of(starts, i)].update(self._compound_keys(int(orths[i])))
         return keyed
 
-    def _compound_tokens(self, ids: np.ndarray) -> list[int]:
-        """Return the tokens (ORTH ids) that are two-country compounds ("U.S.-USSR"), cached
-        by word."""
-        if not len(ids):
-            return []
-        unique, inverse = np.unique(ids, return_inverse=True)
-        hits = np.zeros(len(unique), dtype=bool)
-        for n, key in enumerate(unique.tolist()):
-            found = self._compounds.get(key)
-            if found is None:
-                word = self.strings[key]
-                found = self.keys.of_compound(word) if "-" in word else NO_KEYS
-                self._compounds[key] = found
-            hits[n] = bool(found)
-        return np.flatnonzero(hits[inverse]).tolist()
+    def _compound_keys(self, key: int) -> frozenset[str]:
+        """Return the keys of a word (ORTH id) that is a two-country compound, cached."""
+        found = self._compounds.get(key)
+        if found is None:
+            word = self.strings[key]
+            found = self._compounds[key] = self.keys.of_compound(word) if "-" in word else NO_KEYS
+        return found
 
     def _candidates(self, ids: np.ndarray, named: np.ndarray) -> np.ndarray | None:
         """Return, per token, whether it may be a trigger outside actor names; None without

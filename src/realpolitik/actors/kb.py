@@ -337,14 +337,18 @@ def alias_actor_keys(
     """
     keys: dict[str, frozenset[str]] = {}
     cities: dict[str, frozenset[str]] = {}
+    exact: dict[str, str] = {}
     for name, alias in kb.aliases.items():
         named = {e.country or e.org for e in alias.entries if e.kind not in ("agent", "city")}
         places = {e.country for e in alias.entries if e.kind == "city"}
-        if named - {None}:
-            keys[name] = frozenset(named - {None})
-        if places - {None}:
-            cities[name] = frozenset(places - {None})
-    exact = {name: alias.text for name, alias in kb.aliases.items() if alias.exact}
+        named.discard(None)
+        places.discard(None)
+        if named:
+            keys[name] = frozenset(named)
+        if places:
+            cities[name] = frozenset(places)
+        if alias.exact:
+            exact[name] = alias.text
     return keys, cities, exact
 
 
