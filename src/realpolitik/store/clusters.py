@@ -16,7 +16,6 @@ import logging
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
-from operator import neg
 from typing import Any, NamedTuple
 
 logger = logging.getLogger(__name__)
@@ -212,7 +211,7 @@ def cluster_row(
     confidences, outlets = columns[_CONFIDENCE], columns[_OUTLET]
     code = _winning_code(cameos)
     n = len(members)
-    best = min(zip(map(neg, confidences), ids, range(n), strict=True))[2]
+    best = _best(confidences, ids, range(n))
     voice = best
     if cameos[best] != code:
         voice = _best(confidences, ids, (i for i in range(n) if cameos[i] == code))

@@ -15,7 +15,6 @@ import json
 import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from hashlib import sha1
 from operator import itemgetter
 from typing import Any
 
@@ -25,6 +24,7 @@ from realpolitik.store.clusters import (
     MENTION_FIELDS,
     Group,
     Mention,
+    cluster_id,
     cluster_row,
     iso_day,
     link_span,
@@ -98,11 +98,9 @@ _COUNTED = _C["in_aggregate"]
 
 def _single(key: Group, r: list[Any]) -> tuple[Any, ...]:
     """Link one counted mention alone in its span (its link set in place); return its event
-    row (``clusters._single_row`` and ``cluster_id`` inline)."""
+    row (``clusters._single_row`` inline)."""
     day = r[_D]
-    place = r[_PLACE] or ""
-    text = f"{key[0]}\x1f{key[1]}\x1f{key[2]}\x1f{day}\x1f{place}"
-    r[_CID] = cid = "ev" + sha1(text.encode("utf-8")).hexdigest()[:18]
+    r[_CID] = cid = cluster_id(key, day, r[_PLACE] or "")
     r[_CDAY] = day
     seen = r[_SEEN] or day
     confidence = round(1 - (1 - min(max(r[_CONFIDENCE], 0.0), 1.0)), 4)

@@ -300,17 +300,13 @@ def mention_row(
     """The row of :func:`event_row`, its article's part given: ``base_day`` is the article's
     valid day, else the fallback. A list, so that linking sets its last two values in place.
 
-    The day and the aggregate rule are :func:`event_day` and :func:`in_aggregate` inline (the
-    hot path of a bulk load).
+    The day is :func:`event_day`'s, with the article's part given; the aggregate flag is
+    :func:`in_aggregate`.
     """
     date = event.date
-    day = (_checked_day(date) if date else None) or base_day
+    day = valid_day(date) or base_day
     loc, amt, source, target = event.location, event.amount, event.source, event.target
-    source_key = source.country or source.org
-    target_key = target.country or target.org
-    counted = bool(
-        day and source_key and target_key and not event.negated and event.modality != HYPOTHETICAL
-    )
+    counted = in_aggregate(event, day)
     return [
         event.event_id,
         article_id,
@@ -320,7 +316,7 @@ def mention_row(
         event.sentence_index,
         event.sentence,
         _span(event.span),
-        source_key,
+        source.key,
         source.text,
         source.name,
         source.code,
@@ -328,7 +324,7 @@ def mention_row(
         source.org,
         source.role,
         source.confidence,
-        target_key,
+        target.key,
         target.text,
         target.name,
         target.code,
