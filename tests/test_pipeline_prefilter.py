@@ -299,3 +299,21 @@ def test_prefilter_counts_the_actor_keys_names_may_have(pipeline) -> None:
     assert names.of_compound("u.s.-soviet") == names.of_compound("Well-Known") == frozenset()
     assert not names.written("who", "who") and names.written("who", "WHO")
     assert "police" not in names.named and "minneapolis" in names.cities
+
+
+def test_word_flags_ask_once_per_word_and_answer_in_order() -> None:
+    import numpy as np
+
+    from realpolitik.prefilter import WordFlags
+
+    asked: list[int] = []
+
+    def even(key: int) -> bool:
+        asked.append(key)
+        return key % 2 == 0
+
+    flags = WordFlags(even)
+    assert flags(np.array([7, 4, 7], dtype=np.uint64)).tolist() == [False, True, False]
+    assert flags(np.array([2, 4, 9, 7], dtype=np.uint64)).tolist() == [True, True, False, False]
+    assert flags(np.array([], dtype=np.uint64)).tolist() == []
+    assert sorted(asked) == [2, 4, 7, 9]  # each word once, whatever doc it came in
