@@ -128,6 +128,54 @@ def test_watch_not_modified_costs_no_work(tmp_path, server, store):
     assert _feed(store, "atom").last_status == 304
 
 
+def test_watch_same_listing_with_200_is_not_parsed_again(tmp_path, server, store):
+    body = rss(server.url("/news"), STORIES[:2])
+    server.set("/rss", body, content_type="application/rss+xml")  # no validators
+    coder = CountingCoder()
+    feeds = [{"name": "plain", "url": server.url("/rss"), "every": "1m"}]
+    watcher, log = _watcher(tmp_path, store, feeds, coder=coder)
+    assert watcher.run(once=True).ingested == 2
+    assert _feed(store, "plain").listing_hash is not None
+    again = watcher.run(once=True)
+    assert (again.unchanged, again.items_new, again.ingested) == (1, 0, 0)
+    assert server.count("/rss") == 2 and _feed(store, "plain").last_status == 200
+    events = [json.loads(line)["event"] for line in log.getvalue().splitlines()]
+    assert events.count("unchanged") == 1 and events.count("listing") == 1
+    server.set("/rss", rss(server.url("/news"), STORIES[:3]), content_type="application/rss+xml")
+    changed = watcher.run(once=True)
+    assert (changed.unchanged, changed.items_new, changed.ingested, coder.coded) == (0, 1, 1, 3)
+
+
+def test_watch_same_listing_is_parsed_while_an_item_has_attempts_left(tmp_path, server, store):
+    missing = f"/news/{STORIES[1]['slug']}"
+    server.set(missing, b"gone", status=404, content_type="text/plain")
+    server.set("/rss", rss(server.url("/news"), STORIES[:2]), content_type="application/rss+xml")
+    feeds = [{"name": "plain", "url": server.url("/rss"), "every": "1m"}]
+    watcher, _ = _watcher(tmp_path, store, feeds)
+    first = watcher.run(once=True)
+    assert (first.ingested, first.item_failures) == (1, 1)
+    assert _feed(store, "plain").listing_hash is None  # an item to retry: not settled
+    second = watcher.run(once=True)
+    assert (second.unchanged, second.item_failures) == (0, 1) and server.count(missing) == 2
+    server.set(missing, page_html(STORIES[1]))
+    third = watcher.run(once=True)
+    assert (third.unchanged, third.ingested) == (0, 1) and _feed(store, "plain").listing_hash
+    fourth = watcher.run(once=True)
+    assert fourth.unchanged == 1 and server.count(missing) == 3
+
+
+def test_watch_listing_digest_counts_the_feed_limits(tmp_path):
+    from realpolitik.watch.service import listing_digest
+
+    config = load_feeds(feeds_yaml(tmp_path / "feeds.yaml", [{"name": "a", "url": "http://x/"}]))
+    feed = config.feeds[0]
+    body = b"<rss></rss>"
+    wider = type(feed)(**{**vars(feed), "max_items": feed.max_items + 1})
+    assert listing_digest(body, feed) == listing_digest(body, feed)
+    assert listing_digest(body, feed) != listing_digest(body + b" ", feed)
+    assert listing_digest(body, feed) != listing_digest(body, wider)
+
+
 def test_watch_server_error_backs_off_then_recovers(tmp_path, server, store):
     clock = Clock()
     server.set("/rss", b"oops", status=500, content_type="text/plain")

@@ -44,6 +44,8 @@ class FeedState:
     failures: failed polls in a row (the back-off grows with it; reset by a success)
     items_seen: distinct items ever listed; items_ingested: of those, stored as articles
     errors: failed polls and failed items, all told
+    listing_hash: digest of the last listing fully handled that left no item to retry and named
+      no child sitemap (``watch.service.listing_digest``); the same listing again is unchanged
     """
 
     feed_id: str
@@ -59,6 +61,7 @@ class FeedState:
     items_seen: int = 0
     items_ingested: int = 0
     errors: int = 0
+    listing_hash: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the row as a dict."""
@@ -112,11 +115,19 @@ def all_feeds(store: Store) -> list[FeedState]:
 
 
 def save_feed(store: Store, state: FeedState, *, failed: bool = False) -> None:
-    """Store the schedule, validators, status and error of a feed.
+    """Store the schedule, validators, listing digest, status and error of a feed.
 
     failed: the poll failed; add one to the feed's errors (the item counts are left alone)
     """
-    names = ("etag", "last_modified", "last_fetch", "last_status", "last_error", "next_due")
+    names = (
+        "etag",
+        "last_modified",
+        "last_fetch",
+        "last_status",
+        "last_error",
+        "next_due",
+        "listing_hash",
+    )
     sets = ", ".join(f"{n} = ?" for n in (*names, "failures"))
     values = [getattr(state, n) for n in names]
     with store.backend.transaction():

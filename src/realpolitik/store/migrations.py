@@ -255,6 +255,12 @@ MIGRATIONS: list[tuple[str, list[Step]]] = [
         "0009_alerts",
         [store_alerts.create_tables],
     ),
+    (
+        # A digest of the last listing fully handled, so a feed that ignores the validators
+        # and sends the same listing with a 200 is not parsed and looked up again.
+        "0010_feed_listing_hash",
+        ["ALTER TABLE feeds ADD COLUMN listing_hash TEXT"],
+    ),
 ]
 
 _CREATE_LOG = (

@@ -1,7 +1,8 @@
 """The watcher's loop: poll each due feed, ingest its new items, check the alert rules.
 
 A poll fetches the listing with the validators of the last complete one (a 304 costs nothing
-more), parses it, and handles each item the store has not marked done: fetch its page, clean,
+more; so does a 200 whose listing is the same, byte for byte, as the last one fully handled),
+parses it, and handles each item the store has not marked done: fetch its page, clean,
 code and ingest it (one transaction), then mark the item (a second one). A crash between the
 two leaves the item unmarked; the next poll handles it again and the idempotent ingest stores
 nothing twice. The new validators are saved only once every item of the listing was handled,
@@ -11,6 +12,7 @@ jitter, capped, Retry-After honoured); a stop request ends the loop after the cu
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
@@ -51,6 +53,7 @@ class PassReport:
 
     polled: int = 0
     not_modified: int = 0
+    unchanged: int = 0
     failed: int = 0
     items_new: int = 0
     ingested: int = 0
@@ -67,6 +70,13 @@ class PassReport:
     def to_dict(self) -> dict[str, int]:
         """Return the counts as a dict."""
         return asdict(self)
+
+
+def listing_digest(content: bytes, feed: FeedConfig) -> str:
+    """Return the digest of a listing body as this feed reads it (its item and attempt limits
+    included, so raising either makes the same body new again)."""
+    head = f"{feed.max_items} {feed.max_attempts}\n".encode()
+    return hashlib.sha1(head + content).hexdigest()
 
 
 def _iso(moment: datetime) -> str:
@@ -167,6 +177,7 @@ class Watcher:
         report.polled += 1
         state.last_fetch = _iso(self.now())
         resp: Response | None = None
+        digest: str | None = None
         try:
             if feed.folder is not None:
                 listing = list_folder(feed.folder, feed=feed.name, limit=feed.max_items)
@@ -190,6 +201,13 @@ class Watcher:
                     report.not_modified += 1
                     self.log.emit("not_modified", feed=feed.name, url=feed.url, status=304)
                     self._done(feed, state, status=304)
+                    return
+                digest = listing_digest(resp.content, feed)
+                if digest == state.listing_hash:
+                    report.unchanged += 1
+                    self.log.emit("unchanged", feed=feed.name, url=feed.url, status=status)
+                    state.etag, state.last_modified = resp.etag, resp.last_modified
+                    self._done(feed, state, status=status)
                     return
                 listing = self._listing(feed, resp)
         except FetchFailed as exc:
@@ -216,7 +234,15 @@ class Watcher:
         else:
             if resp is not None:
                 state.etag, state.last_modified = resp.etag, resp.last_modified
+                settled = not listing.children and not self._retryable(feed, listing.items)
+                state.listing_hash = digest if settled else None
             self._done(feed, state, status=status)
+
+    def _retryable(self, feed: FeedConfig, items: list[FeedItem]) -> bool:
+        """Return whether an item of the listing failed with attempts left (the next poll of
+        the same listing must still parse it, to retry that item)."""
+        known = item_states(self.store, feed.name, [i.key for i in items[: feed.max_items]])
+        return any(s.status == FAILED and s.attempts < feed.max_attempts for s in known.values())
 
     def _listing(self, feed: FeedConfig, resp: Response) -> Listing:
         """Parse a listing; read the newest child sitemaps of a sitemap index.
