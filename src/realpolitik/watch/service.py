@@ -5,9 +5,10 @@ more; so does a 200 whose listing is the same, byte for byte, as the last one fu
 parses it, and handles each item the store has not marked done: fetch its page, clean,
 code and ingest it (one transaction), then mark the item (a second one). A crash between the
 two leaves the item unmarked; the next poll handles it again and the idempotent ingest stores
-nothing twice. The new validators are saved only once every item of the listing was handled,
-so an interrupted poll is repeated in full. Failed polls back off exponentially (with
-jitter, capped, Retry-After honoured); a stop request ends the loop after the current article.
+nothing twice. The new validators (and the listing's digest) are saved only once every item
+of the listing was handled, so an interrupted poll is repeated in full. Failed polls back off
+exponentially (with jitter, capped, Retry-After honoured); a stop request ends the loop after
+the current article.
 """
 
 from __future__ import annotations
