@@ -358,3 +358,23 @@ def test_actors_regions_are_actors_or_places() -> None:
     assert (m.kind, m.actor.code) == ("city", "WAF")
     m, _ = find("Former Soviet leader Mikhail Gorbachev died.", "Soviet leader Mikhail Gorbachev")
     assert m.actor.name == "Mikhail Gorbachev"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "code"),
+    [
+        ("The British Red Cross sent blankets.", "British Red Cross", "GBRNGO"),
+        ("The Palestine Red Crescent Society sent ambulances.", "Palestine Red Crescent", "PSENGO"),
+        ("Britain's Red Cross sent blankets.", "Britain's Red Cross", "GBRNGO"),
+    ],
+)
+def test_actors_national_red_cross_society_is_its_country(
+    text: str, surface: str, code: str
+) -> None:
+    m, _ = find(text, surface)
+    assert (m.kind, m.actor.code, m.actor.country, m.actor.org) == ("agent", code, code[:3], None)
+
+
+def test_actors_red_cross_alone_is_the_icrc() -> None:
+    m, _ = find("The Red Cross visited the prison.", "Red Cross")
+    assert (m.actor.code, m.actor.org) == ("NGOHLHIRC", "ICRC")

@@ -25,6 +25,11 @@ def _triples(nlp, sentence: str) -> set[tuple[str, str, str]]:  # noqa: ANN001
 
 
 CODED = [
+    # national societies of an international body made of them
+    (
+        "The Palestine Red Crescent Society accused Israel of blocking ambulances.",
+        ("PSE", "11", "ISR"),
+    ),
     # targets in place phrases and directions
     ("Greece fired shells at posts in Turkey.", ("GRC", "19", "TUR")),
     ("Turkey launched an offensive into north-eastern Syria.", ("TUR", "19", "SYR")),
@@ -99,6 +104,12 @@ CODED = [
 ]
 
 NOT_CODED = [
+    # a country's own Red Cross or Red Crescent society is that country's, not the ICRC
+    (
+        "The Palestine Red Crescent Society accused Israel of blocking ambulances.",
+        ("ICRC", "11", "ISR"),
+    ),
+    ("A plan backed by the British Red Cross was rejected by Britain.", ("GBR", "12", "ICRC")),
     # topics of consultation are not the people met
     (
         "Egypt's minister and his Greek counterpart met in Cairo to discuss Libya-Chad relations.",

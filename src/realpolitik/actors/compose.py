@@ -93,6 +93,8 @@ class Composer:
                 all(k in ("country", "demonym") for k in kinds)
                 and group[-1].entry.country == nxt.entry.country
             )
+        if nxt.kind == "igo" and nxt.entry.org in self.rules.national_branches:
+            return all(k in ("country", "demonym") for k in kinds)  # "British Red Cross"
         return False
 
     def _role_noun_of_country(self, doc: Doc, hits: list[Hit], i: int) -> list[Hit] | None:
@@ -134,6 +136,9 @@ class Composer:
         elif person is not None:
             actor = self.person_actor(person, text, date, mods)
             kind, head_hit = "person", person
+        elif len(mods) > 1 and self._national_branch(mods[-2], mods[-1]):
+            actor = self._branch_actor(mods[-2], mods[-1], text, date)
+            kind, head_hit = "agent", mods[-1]
         elif mods:
             mod = mods[-1]
             actor = self._modifier_actor(doc, mod, text, agents, date)
@@ -210,6 +215,28 @@ class Composer:
             org=org,
             role=rl,
             confidence=conf,
+        )
+
+    def _national_branch(self, country: Hit, body: Hit) -> bool:
+        """Return whether ``country`` + ``body`` name a country's own society of an
+        international body made of national ones ("British" + "Red Cross")."""
+        return (
+            body.kind == "igo"
+            and body.entry.org in self.rules.national_branches
+            and country.kind in ("country", "demonym")
+        )
+
+    def _branch_actor(self, country: Hit, body: Hit, text: str, date: str | None) -> Actor:
+        """Return the country's national society: the country with the body's branch role."""
+        home = self.kb.dated(country.entry.country, date)
+        role = self.rules.national_branches[body.entry.org]
+        return Actor(
+            text=text,
+            name=text,
+            code=(home or "") + role,
+            country=home or country.entry.country,
+            role=role,
+            confidence=self.settings.actor_confidence_name,
         )
 
     def _modifier_actor(

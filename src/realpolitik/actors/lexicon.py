@@ -71,6 +71,7 @@ class Rules:
     argument_deps: dependency labels that make a capital an argument (its government)
     combining_forms: "Sino" -> CHN: first halves of two-country compounds ("Sino-Soviet")
     argument_preps: prepositions whose object is such an argument ("talks with Ottawa")
+    national_branches: org -> CAMEO role of its national societies ("British Red Cross")
     """
 
     pronouns: dict[str, dict]
@@ -90,6 +91,7 @@ class Rules:
     dateline_marks: frozenset[str]
     argument_deps: frozenset[str]
     argument_preps: frozenset[str]
+    national_branches: dict[str, str]
 
     @classmethod
     def from_lexicon(cls, data: dict[str, Any]) -> Rules:
@@ -121,4 +123,7 @@ class Rules:
             },
             argument_deps=_words(data, "argument_deps"),
             argument_preps=_words(data, "argument_prepositions"),
+            national_branches={
+                str(k): str(v) for k, v in (data.get("national_branches") or {}).items()
+            },
         )
