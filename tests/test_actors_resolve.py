@@ -378,3 +378,21 @@ def test_actors_national_red_cross_society_is_its_country(
 def test_actors_red_cross_alone_is_the_icrc() -> None:
     m, _ = find("The Red Cross visited the prison.", "Red Cross")
     assert (m.actor.code, m.actor.org) == ("NGOHLHIRC", "ICRC")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sweden joined the Paris Agreement.",
+        "Brazil must comply with the Paris Climate Accord.",
+        "Russia and Ukraine signed the Minsk II agreement in 2015.",
+    ],
+)
+def test_actors_capital_naming_a_treaty_is_a_place(text: str) -> None:
+    found = {code for _, _, code, *_ in mentions(text)}
+    assert not found & {"FRA", "FRAGOV", "BLR", "BLRGOV"}, found
+
+
+def test_actors_capital_modifying_a_meeting_stays_its_country() -> None:
+    m, _ = find("Greece criticised the Moscow summit.", "Moscow")
+    assert (m.kind, m.actor.code) == ("capital", "RUS")

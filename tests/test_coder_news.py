@@ -25,6 +25,8 @@ def _triples(nlp, sentence: str) -> set[tuple[str, str, str]]:  # noqa: ANN001
 
 
 CODED = [
+    # the parties to a treaty, not the capital it is named after
+    ("Russia and Ukraine signed the Minsk II agreement in 2015.", ("RUS", "05", "UKR")),
     # national societies of an international body made of them
     (
         "The Palestine Red Crescent Society accused Israel of blocking ambulances.",
@@ -104,6 +106,9 @@ CODED = [
 ]
 
 NOT_CODED = [
+    # a treaty named after the capital where it was signed is not that country
+    ("Sweden joined the Paris Agreement.", ("SWE", "05", "FRA")),
+    ("Russia and Ukraine signed the Minsk II agreement in 2015.", ("RUS", "05", "BLR")),
     # a country's own Red Cross or Red Crescent society is that country's, not the ICRC
     (
         "The Palestine Red Crescent Society accused Israel of blocking ambulances.",

@@ -77,7 +77,8 @@ def dropped(reading: Reading | None) -> bool:
 
 
 def non_actor_reason(doc: Doc, mention: Mention, rules: Rules) -> str | None:
-    """Return why a country word is no actor (currency, language, flag), or None.
+    """Return why a country word is no actor (currency, language, flag, a capital that names
+    where a treaty was signed), or None.
 
     Only bare country words are checked (a country, demonym or capital mention, not a compound
     with an agent or a person): their head noun is the next word, or, for "the Panamanian flag",
@@ -85,6 +86,8 @@ def non_actor_reason(doc: Doc, mention: Mention, rules: Rules) -> str | None:
     """
     if mention.kind not in WORDLIKE_KINDS:
         return None
+    if mention.kind == "capital" and _names_place_of(doc, mention, rules):
+        return "place named"
     end = mention.end
     if end < len(doc):
         after = doc[end]
@@ -109,6 +112,21 @@ def non_actor_reason(doc: Doc, mention: Mention, rules: Rules) -> str | None:
     ):
         return "language"
     return None
+
+
+def _names_place_of(doc: Doc, mention: Mention, rules: Rules) -> bool:
+    """Return whether a capital modifies, through a chain of up to three compound words, a
+    noun named after where it was signed or set up ("the Paris Climate Accord", "the Minsk II
+    agreement"; ``place_named_heads``)."""
+    heads = rules.place_named_heads
+    token = doc[mention.head]
+    for _ in range(3):
+        if token.dep_ not in ("compound", "amod", "nmod") or token.head.i < mention.end:
+            return False
+        token = token.head
+        if token.lower_ in heads or token.lemma_.lower() in heads:
+            return True
+    return False
 
 
 def _checked(reason: str, noun: Token, rules: Rules) -> str | None:

@@ -72,6 +72,7 @@ class Rules:
     combining_forms: "Sino" -> CHN: first halves of two-country compounds ("Sino-Soviet")
     argument_preps: prepositions whose object is such an argument ("talks with Ottawa")
     national_branches: org -> CAMEO role of its national societies ("British Red Cross")
+    place_named_heads: nouns a capital before them names a place in ("the Paris Agreement")
     """
 
     pronouns: dict[str, dict]
@@ -92,6 +93,7 @@ class Rules:
     argument_deps: frozenset[str]
     argument_preps: frozenset[str]
     national_branches: dict[str, str]
+    place_named_heads: frozenset[str]
 
     @classmethod
     def from_lexicon(cls, data: dict[str, Any]) -> Rules:
@@ -126,4 +128,5 @@ class Rules:
             national_branches={
                 str(k): str(v) for k, v in (data.get("national_branches") or {}).items()
             },
+            place_named_heads=_words(data, "place_named_heads"),
         )
