@@ -106,6 +106,17 @@ CODED = [
 ]
 
 NOT_CODED = [
+    # "according to" names where a claim comes from: a preposition, no act
+    (
+        "Brazil is likely to adopt a cautious coffee policy, according to a report by a London "
+        "coffee broker.",
+        ("BRA", "01", "GBR"),
+    ),
+    (
+        "According to the U.S. embassy in Beijing, the man died in February; Chinese officials "
+        "called him a foreigner.",
+        ("CHN", "05", "USA"),
+    ),
     # a treaty named after the capital where it was signed is not that country
     ("Sweden joined the Paris Agreement.", ("SWE", "05", "FRA")),
     ("Russia and Ukraine signed the Minsk II agreement in 2015.", ("RUS", "05", "BLR")),

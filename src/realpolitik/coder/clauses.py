@@ -26,6 +26,7 @@ CLAUSAL_DEPS = frozenset({"xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp", "c
 PREP_DEPS = frozenset({"prep", "agent"})
 RELATIVE_PRONOUN_TAGS = frozenset({"WDT", "WP"})
 _VBD, _AMOD, _ROOT = string_id("VBD"), string_id("amod"), string_id("ROOT")
+_PREP = string_id("prep")
 _NOUN, _VERB, _AUX, _ADJ = (string_id(p) for p in ("NOUN", "VERB", "AUX", "ADJ"))
 
 
@@ -316,7 +317,9 @@ def sentence_clauses(sent: Span, arrays: TokenArrays | None = None) -> list[Clau
     rows = slice(sent.start, sent.end)
     pos, tag, dep = arrays.pos[rows], arrays.tag[rows], arrays.dep[rows]
     misparsed = (tag == _VBD) & (dep == _AMOD) & (arrays.pos[arrays.heads[rows]] == _NOUN)
-    verbal = (pos == _VERB) | ((pos == _AUX) & (dep == _ROOT))
+    # a participle used as a preposition ("according to", "including", "following") heads
+    # no clause: "according to the report" says where a claim comes from, not who did what
+    verbal = ((pos == _VERB) & (dep != _PREP)) | ((pos == _AUX) & (dep == _ROOT))
     clauses = []
     for i in arrays.where(sent, misparsed | verbal | (pos == _ADJ)):
         if misparsed[i - sent.start]:
