@@ -93,9 +93,10 @@ class Composer:
                 all(k in ("country", "demonym") for k in kinds)
                 and group[-1].entry.country == nxt.entry.country
             )
-        if nxt.kind == "igo" and nxt.entry.org in self.rules.national_branches:
-            return all(k in ("country", "demonym") for k in kinds)  # "British Red Cross"
-        return False
+        # "British Red Cross": a country word, then a body made of national societies
+        return self._national_branch(group[-1], nxt) and all(
+            k in ("country", "demonym") for k in kinds
+        )
 
     def _role_noun_of_country(self, doc: Doc, hits: list[Hit], i: int) -> list[Hit] | None:
         """Read "the government of Japan" as an agent compound, not as a reference."""
@@ -224,6 +225,7 @@ class Composer:
             body.kind == "igo"
             and body.entry.org in self.rules.national_branches
             and country.kind in ("country", "demonym")
+            and bool(country.entry.country)
         )
 
     def _branch_actor(self, country: Hit, body: Hit, text: str, date: str | None) -> Actor:
@@ -233,8 +235,8 @@ class Composer:
         return Actor(
             text=text,
             name=text,
-            code=(home or "") + role,
-            country=home or country.entry.country,
+            code=home + role,
+            country=home,
             role=role,
             confidence=self.settings.actor_confidence_name,
         )

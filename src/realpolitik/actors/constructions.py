@@ -96,11 +96,11 @@ def non_actor_reason(doc: Doc, mention: Mention, rules: Rules) -> str | None:
         )
         if reason is not None and after.pos_ in ("NOUN", "PROPN", "SYM", "NUM", "X"):
             return _checked(reason, after, rules)
-    head = doc[mention.head]
-    if head.dep_ in ("amod", "compound", "nmod") and head.head.i >= end:
-        reason = rules.non_actor_heads.get(head.head.lemma_.lower())
+    for noun in _modified_nouns(doc, mention, depth=1):
+        reason = rules.non_actor_heads.get(noun.lemma_.lower())
         if reason is not None:
-            return _checked(reason, head.head, rules)
+            return _checked(reason, noun, rules)
+    head = doc[mention.head]
     if (
         mention.kind == "demonym"
         and head.dep_ == "pobj"
@@ -119,14 +119,23 @@ def _names_place_of(doc: Doc, mention: Mention, rules: Rules) -> bool:
     noun named after where it was signed or set up ("the Paris Climate Accord", "the Minsk II
     agreement"; ``place_named_heads``)."""
     heads = rules.place_named_heads
+    return any(
+        noun.lower_ in heads or noun.lemma_.lower() in heads
+        for noun in _modified_nouns(doc, mention, depth=3)
+    )
+
+
+def _modified_nouns(doc: Doc, mention: Mention, *, depth: int) -> list[Token]:
+    """Return the words after a country word that it modifies, nearest first, up a chain of at
+    most ``depth`` modifier links ("Paris" -> "Climate" -> "Accord")."""
+    nouns: list[Token] = []
     token = doc[mention.head]
-    for _ in range(3):
-        if token.dep_ not in ("compound", "amod", "nmod") or token.head.i < mention.end:
-            return False
+    while len(nouns) < depth and token.dep_ in ("amod", "compound", "nmod"):
+        if token.head.i < mention.end:
+            break
         token = token.head
-        if token.lower_ in heads or token.lemma_.lower() in heads:
-            return True
-    return False
+        nouns.append(token)
+    return nouns
 
 
 def _checked(reason: str, noun: Token, rules: Rules) -> str | None:
