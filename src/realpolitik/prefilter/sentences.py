@@ -3,6 +3,8 @@ Sentencizer would, with opening quotes and brackets kept with the sentence they 
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import numpy as np
 from spacy.attrs import IS_LEFT_PUNCT, IS_PUNCT, IS_SPACE, ORTH, SPACY
 from spacy.tokens import Doc
@@ -66,12 +68,6 @@ def _opens_sentence(word: str) -> bool:
 
 
 def sentence_of(starts: list[int], token: int) -> int:
-    """Return the index of the sentence holding a token (``starts`` is sorted)."""
-    low, high = 0, len(starts) - 1
-    while low < high:
-        mid = (low + high + 1) // 2
-        if starts[mid] <= token:
-            low = mid
-        else:
-            high = mid - 1
-    return low
+    """Return the index of the sentence holding a token (``starts`` is sorted; 0 before the
+    first start or without starts)."""
+    return max(bisect_right(starts, token) - 1, 0)
